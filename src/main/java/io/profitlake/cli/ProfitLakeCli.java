@@ -1,0 +1,257 @@
+package io.profitlake.cli;
+
+import io.profitlake.config.ConfigurationError;
+import io.profitlake.config.Settings;
+import io.profitlake.config.SettingsLoader;
+import io.profitlake.job.AppVersion;
+import io.profitlake.job.ExitCode;
+import io.profitlake.job.JobFailure;
+import io.profitlake.job.ProfitLakeJob;
+import io.profitlake.job.RunOptions;
+import io.profitlake.lakehouse.LakehouseSession;
+import io.profitlake.sample.GeneratorOptions;
+import io.profitlake.sample.SampleGenerator;
+import io.profitlake.source.SourceCount;
+import java.io.File;
+import java.io.PrintWriter;
+import java.time.YearMonth;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The command line: parses arguments, loads the settings, builds the session, calls the job and
+ * turns the outcome into an exit code. No business logic lives here.
+ */
+@Command(
+    name = "profitlake",
+    mixinStandardHelpOptions = true,
+    versionProvider = ProfitLakeCli.Version.class,
+    description = "Customer profitability on Spark and Delta Lake: which customers make the company money.",
+    subcommands = {ProfitLakeCli.Run.class, ProfitLakeCli.Generate.class, ProfitLakeCli.Validate.class},
+    footerHeading = "%nExit codes:%n",
+    footer = {
+        "  0  success",
+        "  1  unexpected error (rerun with --verbose for the stack trace)",
+        "  2  usage or configuration error",
+        "  3  input contract error (missing file, missing column, wrong type)",
+        "  4  quarantine rate above profitlake.quarantine.max-rate",
+        "  5  reconciliation failure (a cost pool does not balance to the cent)",
+        "",
+        "Configuration: reference.conf < conf/application.conf (or --config FILE / -Dconfig.file) < -Dkey=value.",
+        "The PII pepper comes only from the environment variable PROFITLAKE_PEPPER."})
+public final class ProfitLakeCli implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(ProfitLakeCli.class);
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the CLI and returns the exit code (tests call this instead of main). */
+  public static int execute(String... args) {
+    CommandLine cli = new CommandLine(new ProfitLakeCli());
+    cli.setExecutionExceptionHandler(ProfitLakeCli::handle);
+    return cli.execute(args);
+  }
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+    return ExitCode.USAGE_OR_CONFIG.code();
+  }
+
+  /** Options every command shares. */
+  static class Common {
+    @Option(names = "--config", paramLabel = "FILE",
+        description = "Config file layered over the defaults (default: conf/application.conf when present).")
+    File config;
+
+    @Option(names = "--verbose", description = "Print stack traces of failures.")
+    boolean verbose;
+
+    Settings settings() {
+      Settings settings = SettingsLoader.load(config);
+      LOG.info("effective configuration:\n{}", settings.redactedSummary());
+      if (settings.pepper().isEmpty()) {
+        LOG.warn("PROFITLAKE_PEPPER is not set: contact_email_hash will be null in every output");
+      }
+      return settings;
+    }
+  }
+
+  @Command(name = "run", mixinStandardHelpOptions = true,
+      description = "Run the whole pipeline: sources in, customer P&L and the other tables out to the lakehouse.")
+  static final class Run implements Callable<Integer> {
+    @CommandLine.Mixin
+    Common common = new Common();
+
+    @Option(names = "--from", paramLabel = "yyyy-MM", description = "First period to process (default: first period of the transactions).")
+    String from;
+
+    @Option(names = "--to", paramLabel = "yyyy-MM", description = "Last period to process (default: last period of the transactions).")
+    String to;
+
+    @Option(names = "--master", paramLabel = "URL",
+        description = "Spark master when the job starts its own session (default: profitlake.spark.master; spark-submit's --master wins).")
+    String master;
+
+    @Override
+    public Integer call() {
+      Optional<YearMonth> first = month("--from", from);
+      Optional<YearMonth> last = month("--to", to);
+      if (first.isPresent() && last.isPresent() && last.get().isBefore(first.get())) {
+        throw new ConfigurationError("--to " + last.get() + " is before --from " + first.get());
+      }
+      Settings settings = common.settings();
+      SparkSession spark = LakehouseSession.create(settings, master, "ProfitLake run");
+      try {
+        ProfitLakeJob.RunResult result = new ProfitLakeJob(spark, settings).run(new RunOptions(first, last));
+        PrintWriter out = new PrintWriter(System.out, true);
+        out.printf("run %s succeeded: periods %s, lakehouse %s (database %s)%n", result.runId(), result.periods(),
+            settings.lakehouse().path(), settings.lakehouse().database());
+        result.rowsWritten().forEach((table, rows) -> out.printf("  %-26s %,12d rows written%n", table, rows));
+        return ExitCode.SUCCESS.code();
+      } finally {
+        spark.stop();
+      }
+    }
+  }
+
+  @Command(name = "validate", mixinStandardHelpOptions = true,
+      description = "Read every source and report read / accepted / quarantined counts per source; writes nothing.")
+  static final class Validate implements Callable<Integer> {
+    @CommandLine.Mixin
+    Common common = new Common();
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: profitlake.spark.master).")
+    String master;
+
+    @Override
+    public Integer call() {
+      Settings settings = common.settings();
+      SparkSession spark = LakehouseSession.create(settings, master, "ProfitLake validate");
+      try {
+        ProfitLakeJob job = new ProfitLakeJob(spark, settings);
+        Map<String, SourceCount> counts = job.validate();
+        PrintWriter out = new PrintWriter(System.out, true);
+        out.printf("%-18s %12s %12s %12s  %s%n", "source", "read", "accepted", "quarantined", "reasons");
+        for (SourceCount count : counts.values()) {
+          out.printf("%-18s %12d %12d %12d  %s%n", count.source(), count.read(), count.accepted(), count.quarantined(),
+              count.byReason().isEmpty() ? "" : count.byReason().toString().replaceAll("[{}]", ""));
+        }
+        job.checkQuarantineRates(counts);
+        return ExitCode.SUCCESS.code();
+      } finally {
+        spark.stop();
+      }
+    }
+  }
+
+  @Command(name = "generate", mixinStandardHelpOptions = true,
+      description = "Write deterministic synthetic inputs for every source (same seed, same files).")
+  static final class Generate implements Callable<Integer> {
+    @CommandLine.Mixin
+    Common common = new Common();
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (one folder per source).")
+    String out;
+
+    @Option(names = "--customers", defaultValue = "2000", description = "Customers (default: ${DEFAULT-VALUE}).")
+    int customers;
+
+    @Option(names = "--months", defaultValue = "24", description = "Months of history (default: ${DEFAULT-VALUE}).")
+    int months;
+
+    @Option(names = "--start", defaultValue = "2024-01", paramLabel = "yyyy-MM", description = "First month (default: ${DEFAULT-VALUE}).")
+    String start;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--format", defaultValue = "csv", description = "csv, parquet or json (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--lines-factor", defaultValue = "0.5",
+        description = "Scales transaction lines per customer and month (default: ${DEFAULT-VALUE}).")
+    double linesFactor;
+
+    @Option(names = "--bad-rows", description = "Add rows breaking each contract rule and a manifest of the expected quarantine counts (csv only).")
+    boolean badRows;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: profitlake.spark.master).")
+    String master;
+
+    @Override
+    public Integer call() {
+      GeneratorOptions options;
+      try {
+        options = new GeneratorOptions(customers, months, seed, month("--start", start).orElseThrow(), format, badRows,
+            linesFactor);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigurationError(e.getMessage());
+      }
+      Settings settings = common.settings();
+      SparkSession spark = LakehouseSession.create(settings, master, "ProfitLake generate");
+      try {
+        new SampleGenerator(spark, options, settings.costModel()).writeTo(out);
+        System.out.println("sample written to " + out + (badRows ? " (bad rows: see bad-rows-manifest.json)" : ""));
+        return ExitCode.SUCCESS.code();
+      } finally {
+        spark.stop();
+      }
+    }
+  }
+
+  static Optional<YearMonth> month(String option, String text) {
+    if (text == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(YearMonth.parse(text));
+    } catch (DateTimeParseException e) {
+      throw new ConfigurationError(option + " " + text + ": expected a month as yyyy-MM, e.g. 2024-03");
+    }
+  }
+
+  /** One clear line on stderr per failure; the stack trace only with --verbose. */
+  private static int handle(Exception failure, CommandLine cli, CommandLine.ParseResult parsed) {
+    boolean verbose = parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--verbose");
+    PrintWriter err = cli.getErr();
+    ExitCode code;
+    String message;
+    if (failure instanceof ConfigurationError) {
+      code = ExitCode.USAGE_OR_CONFIG;
+      message = "configuration error: " + failure.getMessage();
+    } else if (failure instanceof JobFailure jobFailure) {
+      code = jobFailure.exitCode();
+      message = jobFailure.getMessage();
+    } else {
+      code = ExitCode.UNEXPECTED;
+      String first = String.valueOf(failure).lines().findFirst().orElse("");
+      message = "unexpected error: " + first + (verbose ? "" : " (rerun with --verbose for the stack trace)");
+    }
+    err.println("profitlake: " + message);
+    if (verbose) {
+      failure.printStackTrace(err);
+    }
+    err.flush();
+    return code.code();
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"profitlake " + AppVersion.get() + " (Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION() + ")"};
+    }
+  }
+}

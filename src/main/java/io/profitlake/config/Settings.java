@@ -1,0 +1,82 @@
+package io.profitlake.config;
+
+import java.math.BigDecimal;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Everything a run needs, parsed once from the layered config and checked in the constructors. */
+public record Settings(
+    ZoneId timeZone,
+    Lakehouse lakehouse,
+    Map<String, SourceLocation> sources,
+    BigDecimal quarantineMaxRate,
+    Sample sample,
+    Optional<String> pepper,
+    Spark spark,
+    CostModel costModel,
+    String fingerprint) {
+
+  /** The sources of data-contracts.md, in the order they are read and reported. */
+  public static final List<String> SOURCE_NAMES =
+      List.of(
+          "customers", "sales_reps", "fx_rates", "transactions", "invoices", "sales_activities",
+          "referrals", "support_tickets", "calls", "cost_pools", "prospects");
+
+  /** Sources that may be left out (empty path). */
+  public static final List<String> OPTIONAL_SOURCES = List.of("fx_rates");
+
+  public static final List<String> FORMATS = List.of("csv", "parquet", "json", "delta");
+
+  public Settings {
+    sources = Map.copyOf(sources);
+  }
+
+  public SourceLocation source(String name) {
+    SourceLocation location = sources.get(name);
+    if (location == null) {
+      throw new IllegalArgumentException("no source named " + name);
+    }
+    return location;
+  }
+
+  /** Optional so that an fx_rates source can be absent: a base-currency-only business needs none. */
+  public record SourceLocation(String name, String path, String format) {
+    public boolean isConfigured() {
+      return !path.isBlank();
+    }
+  }
+
+  public record Lakehouse(String path, String database, String warehouse, String metastoreUri) {
+    public boolean embeddedMetastore() {
+      return metastoreUri.isBlank();
+    }
+  }
+
+  public record Sample(boolean generateIfMissing, String dir, int customers, int months, long seed, YearMonth startPeriod) {}
+
+  public record Spark(String master, int shufflePartitions, Map<String, String> conf) {
+    public Spark {
+      conf = Map.copyOf(conf);
+    }
+  }
+
+  /** The effective config as printed at start: the pepper shows only whether it is set. */
+  public String redactedSummary() {
+    StringBuilder out = new StringBuilder();
+    out.append("time-zone=").append(timeZone).append('\n');
+    out.append("lakehouse=").append(lakehouse).append('\n');
+    for (String name : SOURCE_NAMES) {
+      SourceLocation location = sources.get(name);
+      out.append("source ").append(name).append(" = ")
+          .append(location.isConfigured() ? location.format() + " " + location.path() : "(none)").append('\n');
+    }
+    out.append("quarantine.max-rate=").append(quarantineMaxRate.toPlainString()).append('\n');
+    out.append("pepper=").append(pepper.isPresent() ? "***" : "(not set)").append('\n');
+    out.append("spark=").append(spark).append('\n');
+    out.append("cost-model=").append(costModel);
+    return out.toString();
+  }
+}

@@ -1,0 +1,175 @@
+package io.profitlake.job;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.date_format;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+
+import io.profitlake.config.Settings;
+import io.profitlake.currency.Currency;
+import io.profitlake.lakehouse.Lakehouse;
+import io.profitlake.lakehouse.Tables;
+import io.profitlake.profitability.CustomerProfitability;
+import io.profitlake.profitability.Dimensions;
+import io.profitlake.profitability.Periods;
+import io.profitlake.revenue.RevenueSide;
+import io.profitlake.sample.SampleFiles;
+import io.profitlake.source.SourceCount;
+import io.profitlake.source.Sources;
+import io.profitlake.source.ValidatedSources;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole pipeline, as an outline: read and check the sources, write the quarantine, decide the
+ * periods, compute the customer P&L, write the tables, record the run. The CLI, the tests and the
+ * notebooks all run it through {@link #run}.
+ */
+public final class ProfitLakeJob {
+  private static final Logger LOG = LoggerFactory.getLogger(ProfitLakeJob.class);
+
+  private final SparkSession spark;
+  private final Settings settings;
+
+  public ProfitLakeJob(SparkSession spark, Settings settings) {
+    this.spark = spark;
+    this.settings = settings;
+  }
+
+  /** The outcome of a run that completed. */
+  public record RunResult(String runId, Periods periods, Map<String, SourceCount> counts,
+      Map<String, Long> rowsWritten, Map<String, Long> versions) {}
+
+  public RunResult run(RunOptions options) {
+    String runId = UUID.randomUUID().toString();
+    Instant startedAt = Instant.now();
+    LOG.info("run {} starting", runId);
+    SampleFiles.ensure(spark, settings);
+    Lakehouse lakehouse = new Lakehouse(spark, settings.lakehouse().database());
+    lakehouse.ensureTables(Tables.ALL);
+    lakehouse.tagCommits(runId);
+    JobRunLog runLog = new JobRunLog(spark, lakehouse, settings, runId, startedAt);
+    runLog.started();
+    try {
+      ValidatedSources sources = Sources.load(spark, settings);
+      Map<String, SourceCount> counts = sources.counts();
+      runLog.counts(counts);
+      logCounts(counts);
+      runLog.wrote(Tables.QUARANTINE, lakehouse.write(Tables.QUARANTINE, quarantineRows(sources, runId), List.of()));
+      checkQuarantineRates(counts);
+
+      Periods periods = periods(sources, options);
+      runLog.periods(periods);
+      LOG.info("processing periods {}", periods);
+
+      Dataset<Row> lines = transactionLines(sources, periods).persist();
+      Dataset<Row> revenue = RevenueSide.perCustomerPeriod(lines, sources.accepted("sales_reps"));
+      Dataset<Row> profitability = CustomerProfitability.rows(revenue,
+          List.of(RevenueSide.NET_REVENUE, RevenueSide.RETURNS, RevenueSide.COGS, RevenueSide.GROSS_MARGIN,
+              RevenueSide.COMMISSIONS), periods)
+          .withColumn(Tables.RUN_ID, lit(runId));
+
+      runLog.wrote(Tables.DIM_PERIOD, lakehouse.write(Tables.DIM_PERIOD,
+          Dimensions.periods(spark, periods).withColumn(Tables.RUN_ID, lit(runId)), periods.names()));
+      runLog.wrote(Tables.DIM_CUSTOMER, lakehouse.write(Tables.DIM_CUSTOMER,
+          Dimensions.customers(sources.accepted("customers"), settings.pepper()).withColumn(Tables.RUN_ID, lit(runId)),
+          List.of()));
+      runLog.wrote(Tables.CUSTOMER_PROFITABILITY,
+          lakehouse.write(Tables.CUSTOMER_PROFITABILITY, profitability, periods.names()));
+      lines.unpersist();
+      sources.release();
+      runLog.succeeded();
+      LOG.info("run {} finished: periods {}", runId, periods);
+      return new RunResult(runId, periods, counts, runLog.rowsWritten(), runLog.versions());
+    } catch (JobFailure failure) {
+      runLog.failed(failure.exitCode(), failure.getMessage());
+      throw failure;
+    } catch (io.profitlake.config.ConfigurationError error) {
+      runLog.failed(ExitCode.USAGE_OR_CONFIG, error.getMessage());
+      throw error;
+    } catch (RuntimeException unexpected) {
+      runLog.failed(ExitCode.UNEXPECTED, String.valueOf(unexpected.getMessage()));
+      throw unexpected;
+    }
+  }
+
+  /** Reads and checks every source without writing anything. */
+  public Map<String, SourceCount> validate() {
+    SampleFiles.ensure(spark, settings);
+    ValidatedSources sources = Sources.load(spark, settings);
+    Map<String, SourceCount> counts = sources.counts();
+    sources.release();
+    return counts;
+  }
+
+  private Dataset<Row> quarantineRows(ValidatedSources sources, String runId) {
+    return sources.quarantine()
+        .withColumn(Tables.RUN_ID, lit(runId))
+        .withColumn("detected_at", current_timestamp());
+  }
+
+  /** A source whose quarantine rate is above the threshold fails the run (exit 4). */
+  public void checkQuarantineRates(Map<String, SourceCount> counts) {
+    List<String> over = new ArrayList<>();
+    for (SourceCount count : counts.values()) {
+      if (count.quarantineRate().compareTo(settings.quarantineMaxRate()) > 0) {
+        over.add(count.source() + " " + count.quarantined() + " of " + count.read() + " rows ("
+            + count.quarantineRate().movePointRight(2).stripTrailingZeros().toPlainString() + "%) " + count.byReason());
+      }
+    }
+    if (!over.isEmpty()) {
+      throw new JobFailure(ExitCode.QUARANTINE_RATE, "quarantine rate above "
+          + settings.quarantineMaxRate().movePointRight(2).stripTrailingZeros().toPlainString() + "%: "
+          + String.join("; ", over) + ". See table " + settings.lakehouse().database()
+          + ".quarantine for the rows; fix the inputs or raise profitlake.quarantine.max-rate");
+    }
+  }
+
+  /** Every month from the first to the last period of the accepted transactions, or --from/--to. */
+  private Periods periods(ValidatedSources sources, RunOptions options) {
+    if (options.from().isPresent() && options.to().isPresent()) {
+      return new Periods(options.from().get(), options.to().get());
+    }
+    Row range = sources.accepted("transactions")
+        .select(date_format(col("transaction_ts"), "yyyy-MM").as("period"))
+        .agg(min(col("period")), max(col("period")))
+        .first();
+    if (range.isNullAt(0)) {
+      throw JobFailure.inputContract("source transactions has no accepted rows, so there is no period to process; "
+          + "check the quarantine table or give --from and --to");
+    }
+    YearMonth first = options.from().orElse(YearMonth.parse(range.getString(0)));
+    YearMonth last = options.to().orElse(YearMonth.parse(range.getString(1)));
+    if (last.isBefore(first)) {
+      throw new io.profitlake.config.ConfigurationError("--from " + first + " is after the last period " + last);
+    }
+    return new Periods(first, last);
+  }
+
+  /** Accepted transaction lines in the processed periods, converted to the base currency. */
+  private Dataset<Row> transactionLines(ValidatedSources sources, Periods periods) {
+    Dataset<Row> lines = sources.accepted("transactions")
+        .withColumn("period", date_format(col("transaction_ts"), "yyyy-MM"))
+        .where(col("period").isin(periods.names().toArray()));
+    return Currency.toBase(lines, sources.accepted("fx_rates"), settings.costModel().currency(), "period", "currency",
+        List.of("net_amount", "cost_amount", "discount_amount"));
+  }
+
+  private static void logCounts(Map<String, SourceCount> counts) {
+    for (SourceCount count : counts.values()) {
+      LOG.info("source {}: read {}, accepted {}, quarantined {}{}", count.source(), count.read(), count.accepted(),
+          count.quarantined(), count.byReason().isEmpty() ? "" : " " + count.byReason());
+    }
+  }
+}

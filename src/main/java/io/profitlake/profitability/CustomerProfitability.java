@@ -1,0 +1,70 @@
+package io.profitlake.profitability;
+
+import static org.apache.spark.sql.functions.bround;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.sequence;
+import static org.apache.spark.sql.functions.when;
+
+import io.profitlake.revenue.RevenueSide;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Assembles the customer P&L rows of methods.md (Net profit): a customer has a row in every
+ * processed period from its first period with a non-zero component through 11 periods after its
+ * last one, capped at the last processed period; components of quiet periods are 0.
+ */
+public final class CustomerProfitability {
+  /** How long a quiet customer keeps its rows, so that its trailing-12-month figures stay visible. */
+  static final int QUIET_TAIL_PERIODS = 11;
+
+  private CustomerProfitability() {}
+
+  /**
+   * @param components customer_id, period and money components, sparse (a row where any is set)
+   * @param componentColumns the money columns of {@code components}
+   */
+  public static Dataset<Row> rows(Dataset<Row> components, List<String> componentColumns, Periods periods) {
+    Column anyNonZero = lit(false);
+    for (String column : componentColumns) {
+      anyNonZero = anyNonZero.or(col(column).notEqual(lit(0)));
+    }
+    Column periodIndex = expr("year(to_date(period || '-01')) * 12 + month(to_date(period || '-01')) - 1");
+    Dataset<Row> active = components.where(anyNonZero)
+        .withColumn("_index", periodIndex)
+        .groupBy(col("customer_id"))
+        .agg(min(col("_index")).as("_from"), max(col("_index")).as("_to"));
+    int lastIndex = Periods.index(periods.last());
+    int firstIndex = Periods.index(periods.first());
+    Dataset<Row> grid = active
+        .select(col("customer_id"), explode(sequence(
+            greatest(col("_from"), lit(firstIndex)),
+            least(col("_to").plus(QUIET_TAIL_PERIODS), lit(lastIndex)))).as("_index"))
+        .withColumn("period", expr("date_format(make_date(cast(floor(_index / 12) as int), "
+            + "cast(_index % 12 + 1 as int), 1), 'yyyy-MM')"))
+        .drop("_index");
+    Dataset<Row> joined = grid.join(components, new String[] {"customer_id", "period"}, "left");
+    for (String column : componentColumns) {
+      joined = joined.withColumn(column,
+          when(col(column).isNull(), lit(0).cast(DataTypes.createDecimalType(18, 2))).otherwise(col(column)));
+    }
+    return joined.withColumn("gross_margin_pct", percent(col(RevenueSide.GROSS_MARGIN), col(RevenueSide.NET_REVENUE)));
+  }
+
+  /** round_half_even(100 x numerator / denominator, 2); null when the denominator is 0. */
+  public static Column percent(Column numerator, Column denominator) {
+    return when(denominator.equalTo(lit(0)), lit(null))
+        .otherwise(bround(numerator.multiply(lit(100)).divide(denominator), 2))
+        .cast(DataTypes.createDecimalType(9, 2));
+  }
+}

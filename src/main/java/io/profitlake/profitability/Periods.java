@@ -1,0 +1,32 @@
+package io.profitlake.profitability;
+
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The processed periods: every month from first to last, inclusive. */
+public record Periods(YearMonth first, YearMonth last) {
+  public Periods {
+    if (last.isBefore(first)) {
+      throw new IllegalArgumentException("last period " + last + " is before first " + first);
+    }
+  }
+
+  public List<String> names() {
+    List<String> names = new ArrayList<>();
+    for (YearMonth month = first; !month.isAfter(last); month = month.plusMonths(1)) {
+      names.add(month.toString());
+    }
+    return names;
+  }
+
+  /** Months since year 0: consecutive periods differ by 1, which makes ranges and windows simple. */
+  public static int index(YearMonth month) {
+    return month.getYear() * 12 + month.getMonthValue() - 1;
+  }
+
+  @Override
+  public String toString() {
+    return first.equals(last) ? first.toString() : first + ".." + last;
+  }
+}

@@ -1,0 +1,305 @@
+package io.profitlake.source;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.when;
+
+import io.profitlake.config.Settings.SourceLocation;
+import io.profitlake.job.JobFailure;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DateType;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.IntegralType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.TimestampNTZType;
+import org.apache.spark.sql.types.TimestampType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads a source as text: one string column per contract column (matched by header name, in any
+ * order; a missing optional column is null), plus the raw record, whether the row was malformed,
+ * the file and the row's position in input order. Typed formats are checked column by column and
+ * their values rendered as text so that one set of rules validates every format.
+ */
+final class SourceReader {
+  static final String RECORD = "_record";
+  static final String MALFORMED = "_malformed";
+  static final String FILE = "_file";
+  static final String FILE_INDEX = "_file_index";
+  static final String ROW = "_row";
+  private static final String CORRUPT = "_corrupt_record";
+  private static final Logger LOG = LoggerFactory.getLogger(SourceReader.class);
+
+  private final SparkSession spark;
+
+  SourceReader(SparkSession spark) {
+    this.spark = spark;
+  }
+
+  /** An empty text frame of the contract's shape, for an optional source that is not configured. */
+  Dataset<Row> empty(SourceContract contract) {
+    return spark.createDataFrame(List.of(), textSchema(contract));
+  }
+
+  Dataset<Row> read(SourceContract contract, SourceLocation location) {
+    if ("delta".equals(location.format())) {
+      Dataset<Row> table = spark.read().format("delta").load(location.path());
+      return typed(contract, table, location.path(), 0);
+    }
+    List<String> files = listFiles(contract, location.path());
+    Dataset<Row> all = null;
+    for (int i = 0; i < files.size(); i++) {
+      String file = files.get(i);
+      Dataset<Row> one = switch (location.format()) {
+        case "csv" -> csv(contract, file, i);
+        case "json" -> json(contract, file, i);
+        case "parquet" -> typed(contract, parquet(contract, file), file, i);
+        default -> throw new IllegalArgumentException("format " + location.format());
+      };
+      all = all == null ? one : all.unionByName(one);
+    }
+    return all == null ? empty(contract) : all;
+  }
+
+  private List<String> listFiles(SourceContract contract, String pathText) {
+    try {
+      Path path = new Path(pathText);
+      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(path)) {
+        throw JobFailure.inputContract("source " + contract.name() + ": " + pathText
+            + " does not exist (set profitlake.sources." + contract.name() + ".path to a file or folder)");
+      }
+      FileStatus status = fs.getFileStatus(path);
+      List<String> files = new ArrayList<>();
+      if (status.isFile()) {
+        files.add(status.getPath().toString());
+      } else {
+        FileStatus[] children = fs.listStatus(path);
+        Arrays.sort(children, (a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
+        for (FileStatus child : children) {
+          String name = child.getPath().getName();
+          // Spark and Hadoop write _SUCCESS, .crc and _delta_log next to data files.
+          if (child.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
+            files.add(child.getPath().toString());
+          }
+        }
+      }
+      for (String file : files) {
+        if (fs.getFileStatus(new Path(file)).getLen() == 0) {
+          throw JobFailure.inputContract("source " + contract.name() + ": file " + file
+              + " is empty (0 bytes); a source with no rows still needs its header line");
+        }
+      }
+      return files;
+    } catch (IOException e) {
+      throw JobFailure.inputContract("source " + contract.name() + ": cannot list " + pathText + ": " + e.getMessage());
+    }
+  }
+
+  private Dataset<Row> csv(SourceContract contract, String file, int fileIndex) {
+    List<String> header = header(contract, file);
+    checkRequiredColumns(contract, file, header);
+    StructType schema = new StructType();
+    for (String column : header) {
+      schema = schema.add(column, DataTypes.StringType, true);
+    }
+    schema = schema.add(CORRUPT, DataTypes.StringType, true);
+    Dataset<Row> rows = spark.read()
+        .schema(schema)
+        .option("header", "true")
+        .option("mode", "PERMISSIVE")
+        .option("columnNameOfCorruptRecord", CORRUPT)
+        .option("encoding", "UTF-8")
+        .option("multiLine", "false")
+        .csv(file);
+    // The raw record: the CSV line for a malformed row, else the fields as read, as JSON.
+    Column[] asRead = header.stream().map(name -> col("`" + name + "`")).toArray(Column[]::new);
+    return shape(contract, rows, header, col(CORRUPT).isNotNull(), when(col(CORRUPT).isNotNull(), col(CORRUPT))
+        .otherwise(to_json(struct(asRead))), file, fileIndex);
+  }
+
+  private Dataset<Row> json(SourceContract contract, String file, int fileIndex) {
+    // Every contract column as string: the JSON reader renders numbers and booleans as their text,
+    // which the rules then validate exactly like CSV text.
+    StructType schema = textOnly(contract).add(CORRUPT, DataTypes.StringType, true);
+    Dataset<Row> rows = spark.read()
+        .schema(schema)
+        .option("mode", "PERMISSIVE")
+        .option("columnNameOfCorruptRecord", CORRUPT)
+        .option("encoding", "UTF-8")
+        .json(file);
+    Column[] asRead = contract.columnNames().stream().map(name -> col(name)).toArray(Column[]::new);
+    return shape(contract, rows, contract.columnNames(), col(CORRUPT).isNotNull(),
+        when(col(CORRUPT).isNotNull(), col(CORRUPT)).otherwise(to_json(struct(asRead))), file, fileIndex);
+  }
+
+  private Dataset<Row> parquet(SourceContract contract, String file) {
+    try {
+      Dataset<Row> rows = spark.read().parquet(file);
+      rows.schema(); // forces the footer read so that a truncated file fails here, as a contract error
+      return rows;
+    } catch (Exception e) {
+      throw JobFailure.inputContract("source " + contract.name() + ": cannot read Parquet file " + file + ": "
+          + firstLine(e.getMessage()));
+    }
+  }
+
+  /** Parquet or Delta: a column of the declared type is taken as is, a string column is parsed. */
+  private Dataset<Row> typed(SourceContract contract, Dataset<Row> rows, String file, int fileIndex) {
+    List<String> found = Arrays.asList(rows.columns());
+    checkRequiredColumns(contract, file, found);
+    List<String> present = new ArrayList<>();
+    for (Field field : contract.fields()) {
+      if (!found.contains(field.name())) {
+        continue;
+      }
+      present.add(field.name());
+      DataType actual = rows.schema().apply(field.name()).dataType();
+      if (!accepts(field, actual)) {
+        throw JobFailure.inputContract("source " + contract.name() + ": file " + file + ", column " + field.name()
+            + " has type " + actual.simpleString() + ", expected " + field.sparkType().simpleString()
+            + " or a string in the text format (fix the producer or convert the file)");
+      }
+    }
+    Dataset<Row> text = rows;
+    for (String name : present) {
+      text = text.withColumn(name, col(name).cast(DataTypes.StringType));
+    }
+    Column[] asRead = present.stream().map(name -> col(name)).toArray(Column[]::new);
+    return shape(contract, text, present, lit(false), to_json(struct(asRead)), file, fileIndex);
+  }
+
+  private static boolean accepts(Field field, DataType actual) {
+    if (actual instanceof StringType) {
+      return true;
+    }
+    return switch (field.kind()) {
+      case TEXT -> actual instanceof IntegralType;
+      case PERIOD -> false;
+      case TIMESTAMP -> actual instanceof TimestampType || actual instanceof TimestampNTZType;
+      case DATE -> actual instanceof DateType;
+      case DECIMAL -> actual instanceof DecimalType || actual instanceof IntegralType;
+      case INT -> actual instanceof IntegralType;
+      case BOOLEAN -> actual instanceof BooleanType;
+    };
+  }
+
+  /** Every contract column as a string (null when the file lacks an optional one), plus bookkeeping. */
+  private Dataset<Row> shape(SourceContract contract, Dataset<Row> rows, List<String> available,
+      Column malformed, Column record, String file, int fileIndex) {
+    List<Column> columns = new ArrayList<>();
+    for (Field field : contract.fields()) {
+      columns.add(available.contains(field.name())
+          ? col("`" + field.name() + "`").cast(DataTypes.StringType).as(field.name())
+          : lit(null).cast(DataTypes.StringType).as(field.name()));
+    }
+    columns.add(record.as(RECORD));
+    columns.add(malformed.as(MALFORMED));
+    columns.add(lit(file).as(FILE));
+    columns.add(lit(fileIndex).as(FILE_INDEX));
+    columns.add(monotonically_increasing_id().as(ROW));
+    return rows.select(columns.toArray(Column[]::new));
+  }
+
+  private List<String> header(SourceContract contract, String file) {
+    Path path = new Path(file);
+    try (BufferedReader reader = new BufferedReader(new InputStreamReader(
+            path.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(path), StandardCharsets.UTF_8))) {
+      String line = reader.readLine();
+      if (line == null || line.isBlank()) {
+        throw JobFailure.inputContract("source " + contract.name() + ": file " + file
+            + " has no header line (the first line must name the columns)");
+      }
+      if (line.startsWith("\uFEFF")) {
+        line = line.substring(1);
+      }
+      List<String> names = new ArrayList<>();
+      for (String raw : line.split(",", -1)) {
+        String name = raw.trim();
+        if (name.length() >= 2 && name.startsWith("\"") && name.endsWith("\"")) {
+          name = name.substring(1, name.length() - 1).trim();
+        }
+        names.add(name);
+      }
+      Set<String> seen = new LinkedHashSet<>();
+      for (String name : names) {
+        if (name.isEmpty() || !seen.add(name)) {
+          throw JobFailure.inputContract("source " + contract.name() + ": file " + file + " has "
+              + (name.isEmpty() ? "an empty" : "a repeated") + " column name in its header: " + names);
+        }
+      }
+      return names;
+    } catch (IOException e) {
+      throw JobFailure.inputContract("source " + contract.name() + ": cannot read " + file + ": " + e.getMessage());
+    }
+  }
+
+  private void checkRequiredColumns(SourceContract contract, String file, List<String> found) {
+    List<String> missing = contract.fields().stream()
+        .filter(Field::required).map(Field::name).filter(name -> !found.contains(name)).toList();
+    if (!missing.isEmpty()) {
+      throw JobFailure.inputContract("source " + contract.name() + ": file " + file + " lacks required column(s) "
+          + missing + "; columns found: " + found);
+    }
+    Set<String> extra = new TreeSet<>(found);
+    contract.columnNames().forEach(extra::remove);
+    if (!extra.isEmpty()) {
+      LOG.warn("source {}: file {} has columns the contract does not use, ignored: {}", contract.name(), file, extra);
+    }
+    Set<String> absent = new TreeSet<>(contract.columnNames());
+    absent.removeAll(found);
+    if (!absent.isEmpty()) {
+      LOG.warn("source {}: file {} lacks optional column(s) {}; read as empty", contract.name(), file, absent);
+    }
+  }
+
+  private static StructType textOnly(SourceContract contract) {
+    StructType schema = new StructType();
+    for (Field field : contract.fields()) {
+      schema = schema.add(field.name(), DataTypes.StringType, true);
+    }
+    return schema;
+  }
+
+  static StructType textSchema(SourceContract contract) {
+    return textOnly(contract)
+        .add(new StructField(RECORD, DataTypes.StringType, true, org.apache.spark.sql.types.Metadata.empty()))
+        .add(MALFORMED, DataTypes.BooleanType, false)
+        .add(FILE, DataTypes.StringType, true)
+        .add(FILE_INDEX, DataTypes.IntegerType, false)
+        .add(ROW, DataTypes.LongType, false);
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unreadable";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+}

@@ -1,0 +1,58 @@
+package io.profitlake.source;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.profitlake.config.Settings;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Reads every configured source and applies its contract: the one entry point for inputs. */
+public final class Sources {
+  private static final Logger LOG = LoggerFactory.getLogger(Sources.class);
+
+  private Sources() {}
+
+  public static ValidatedSources load(SparkSession spark, Settings settings) {
+    SourceReader reader = new SourceReader(spark);
+    Map<String, Dataset<Row>> checked = new LinkedHashMap<>();
+    Map<String, Dataset<Row>> accepted = new LinkedHashMap<>();
+    Dataset<Row> poolIds = spark.createDataset(
+            new java.util.ArrayList<>(settings.costModel().allPoolIds()), org.apache.spark.sql.Encoders.STRING())
+        .toDF("pool_id");
+    for (SourceContract contract : Contracts.ALL.values()) {
+      Settings.SourceLocation location = settings.source(contract.name());
+      spark.sparkContext().setJobDescription("read and check source " + contract.name());
+      Dataset<Row> text;
+      if (location.isConfigured()) {
+        LOG.info("reading source {} ({} at {})", contract.name(), location.format(), location.path());
+        text = reader.read(contract, location);
+      } else if (Settings.OPTIONAL_SOURCES.contains(contract.name())) {
+        LOG.info("source {} not configured: every amount must be in the base currency {}", contract.name(),
+            settings.costModel().currency());
+        text = reader.empty(contract);
+      } else {
+        throw new io.profitlake.config.ConfigurationError("profitlake.sources." + contract.name()
+            + ".path is empty: the source " + contract.name() + " is required (give a file or folder)");
+      }
+      Dataset<Row> rows = SourceValidator.checkRows(contract, text, settings.pepper());
+      rows = SourceValidator.checkDuplicateKeys(contract, rows);
+      rows = SourceValidator.checkReferences(contract, rows, accepted, Optional.of(poolIds),
+          Optional.ofNullable(accepted.get("fx_rates")), settings.costModel().currency());
+      if (contract.name().equals(Contracts.REFERRALS.name())) {
+        rows = SourceValidator.checkDuplicateReferrals(rows);
+      }
+      // Read once: the accepted rows, the quarantine and the counts all come from this frame.
+      rows = rows.persist(StorageLevel.MEMORY_AND_DISK());
+      checked.put(contract.name(), rows);
+      accepted.put(contract.name(), rows.where(col(SourceValidator.REASON).isNull()));
+    }
+    return new ValidatedSources(checked);
+  }
+}
