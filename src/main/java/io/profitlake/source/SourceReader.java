@@ -132,6 +132,9 @@ final class SourceReader {
     Dataset<Row> rows = spark.read()
         .schema(schema)
         .option("header", "true")
+        // RFC 4180: a quote inside a quoted field is doubled (Spark's default escape is a backslash).
+        .option("quote", "\"")
+        .option("escape", "\"")
         .option("mode", "PERMISSIVE")
         .option("columnNameOfCorruptRecord", CORRUPT)
         .option("encoding", "UTF-8")

@@ -1,0 +1,89 @@
+package io.profitlake.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Usage and configuration errors end with exit 2 and one line saying what to fix, before Spark starts. */
+class CliUsageTest {
+
+  private record Outcome(int code, String err, String out) {}
+
+  private static Outcome execute(String... args) {
+    PrintStream oldErr = System.err;
+    PrintStream oldOut = System.out;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      int code = ProfitLakeCli.execute(args);
+      return new Outcome(code, err.toString(StandardCharsets.UTF_8), out.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setErr(oldErr);
+      System.setOut(oldOut);
+    }
+  }
+
+  @Test
+  void helpListsCommandsAndExitCodes() {
+    Outcome outcome = execute("--help");
+    assertEquals(0, outcome.code());
+    assertTrue(outcome.out().contains("run"), outcome.out());
+    assertTrue(outcome.out().contains("4  quarantine rate above profitlake.quarantine.max-rate"), outcome.out());
+  }
+
+  @Test
+  void unknownOptionIsAUsageError() {
+    Outcome outcome = execute("run", "--form", "2024-01");
+    assertEquals(2, outcome.code());
+    assertTrue(outcome.err().contains("Unknown options: '--form', '2024-01'"), outcome.err());
+  }
+
+  @Test
+  void badPeriodIsAUsageError() {
+    Outcome outcome = execute("run", "--from", "2024-13");
+    assertEquals(2, outcome.code());
+    assertEquals("profitlake: configuration error: --from 2024-13: expected a month as yyyy-MM, e.g. 2024-03",
+        outcome.err().strip());
+  }
+
+  @Test
+  void rangeBackwardsIsAUsageError() {
+    Outcome outcome = execute("run", "--from", "2024-05", "--to", "2024-02");
+    assertEquals(2, outcome.code());
+    assertEquals("profitlake: configuration error: --to 2024-02 is before --from 2024-05", outcome.err().strip());
+  }
+
+  @Test
+  void missingConfigFile() {
+    Outcome outcome = execute("validate", "--config", "no/such/file.conf");
+    assertEquals(2, outcome.code());
+    assertEquals("profitlake: configuration error: config file no/such/file.conf does not exist "
+        + "(give an existing file to --config)", outcome.err().strip());
+  }
+
+  @Test
+  void invalidConfigStopsBeforeSpark(@TempDir Path dir) throws Exception {
+    Path conf = dir.resolve("bad.conf");
+    Files.writeString(conf, "profitlake.cost-model.pools.support.capacity-minutes = -1\n");
+    Outcome outcome = execute("run", "--config", conf.toString());
+    assertEquals(2, outcome.code());
+    assertTrue(outcome.err().startsWith("profitlake: configuration error: "), outcome.err());
+  }
+
+  @Test
+  void generateRejectsBadRowsOutsideCsv() {
+    Outcome outcome = execute("generate", "--out", "x", "--format", "parquet", "--bad-rows");
+    assertEquals(2, outcome.code());
+    assertEquals("profitlake: configuration error: --bad-rows writes raw text rows and needs --format csv",
+        outcome.err().strip());
+  }
+}

@@ -1,0 +1,133 @@
+package io.profitlake.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.profitlake.costing.Driver;
+import io.profitlake.support.TestSettings;
+import java.math.BigDecimal;
+import org.junit.jupiter.api.Test;
+
+/** Every configuration mistake fails at load with the key, the value and what is allowed. */
+class SettingsValidationTest {
+
+  private static String error(String hocon) {
+    return assertThrows(ConfigurationError.class, () -> TestSettings.parse(hocon)).getMessage();
+  }
+
+  @Test
+  void theProjectCostModelLoadsAsWritten() {
+    Settings settings = TestSettings.parse("");
+    CostModel model = settings.costModel();
+    assertEquals("USD", model.currency());
+    assertEquals(5, model.pools().size());
+    assertEquals(new BigDecimal("120000"), model.pools().get("support").capacityMinutes());
+    assertEquals(CostModel.AllocationMode.FULL_ABSORPTION, model.pools().get("finance_ops").mode());
+    assertEquals(Driver.TICKET, model.activities().get("handle_ticket").driver());
+    assertEquals(0, new BigDecimal("15").compareTo(model.activities().get("handle_ticket").coefficients().get("escalated")));
+    assertEquals(3, model.referral().maxDepth());
+    assertEquals(0, new BigDecimal("0.025").compareTo(model.referral().shares().get(2)));
+    assertEquals(0, new BigDecimal("0.05").compareTo(settings.quarantineMaxRate()));
+    assertTrue(settings.pepper().isEmpty() || System.getenv("PROFITLAKE_PEPPER") != null);
+  }
+
+  @Test
+  void unknownKeyIsNamedWithTheAllowedOnes() {
+    assertEquals("unknown key profitlake.lakehouse.pth: allowed keys under profitlake.lakehouse are "
+        + "[database, metastore-uri, path, warehouse]", error("profitlake.lakehouse.pth = x"));
+  }
+
+  @Test
+  void unknownTopLevelKey() {
+    assertEquals("unknown key profitlake.quarantaine: allowed keys under profitlake are [cost-model, lakehouse, "
+        + "pepper, quarantine, sample, sources, spark, time-zone]", error("profitlake.quarantaine.max-rate = 0.1"));
+  }
+
+  @Test
+  void wrongTypeNamesKeyAndValue() {
+    assertEquals("profitlake.quarantine.max-rate = \"lots\": must be a number",
+        error("profitlake.quarantine.max-rate = lots"));
+  }
+
+  @Test
+  void rateOutsideItsRange() {
+    assertEquals("profitlake.quarantine.max-rate = 1.5: must be between 0 and 1",
+        error("profitlake.quarantine.max-rate = 1.5"));
+  }
+
+  @Test
+  void sharedPoolFractionsMustSumToOne() {
+    // 0.25 + 0.10 + 0.10 + 0.20 + 0.30 = 0.95
+    assertEquals("profitlake.cost-model.shared-pools.it_equipment.fractions = "
+            + "{call_centre=0.25,field_sales=0.1,finance_ops=0.1,fulfilment=0.2,support=0.3}: "
+            + "fractions must sum to 1, they sum to 0.95",
+        error("profitlake.cost-model.shared-pools.it_equipment.fractions.support = 0.30"));
+  }
+
+  @Test
+  void sharedPoolFractionMustNameAResourcePool() {
+    assertEquals("profitlake.cost-model.shared-pools.it_equipment.fractions.marketing = 0: names no resource pool; "
+            + "resource pools are [call_centre, field_sales, finance_ops, fulfilment, support]",
+        error("profitlake.cost-model.shared-pools.it_equipment.fractions.marketing = 0"));
+  }
+
+  @Test
+  void unknownDriverAttributeListsTheAllowedOnes() {
+    assertEquals("profitlake.cost-model.activities.handle_ticket.coefficients.talk_minutes = 1: unknown attribute of "
+            + "driver ticket in activity handle_ticket; allowed attributes are "
+            + "[handle_minutes, escalated, reopen_count, priority_urgent, is_complaint]",
+        error("profitlake.cost-model.activities.handle_ticket.coefficients.talk_minutes = 1"));
+  }
+
+  @Test
+  void negativeCapacity() {
+    assertEquals("profitlake.cost-model.pools.support.capacity-minutes = -5: must be >= 0",
+        error("profitlake.cost-model.pools.support.capacity-minutes = -5"));
+  }
+
+  @Test
+  void unknownAllocationMode() {
+    assertEquals("profitlake.cost-model.pools.support.mode = equal: must be one of [time-driven, full-absorption]",
+        error("profitlake.cost-model.pools.support.mode = equal"));
+  }
+
+  @Test
+  void unknownDriver() {
+    assertEquals("profitlake.cost-model.activities.handle_ticket.driver = email: must be one of "
+            + "[ticket, call, sales_activity, order, return_line, invoice]",
+        error("profitlake.cost-model.activities.handle_ticket.driver = email"));
+  }
+
+  @Test
+  void activityOnAnUnknownPool() {
+    assertEquals("profitlake.cost-model.activities.handle_ticket.pool = helpdesk: must name a resource pool; "
+            + "resource pools are [call_centre, field_sales, finance_ops, fulfilment, support]",
+        error("profitlake.cost-model.activities.handle_ticket.pool = helpdesk"));
+  }
+
+  @Test
+  void unknownSourceFormat() {
+    assertEquals("profitlake.sources.calls.format = xlsx: must be one of [csv, parquet, json, delta]",
+        error("profitlake.sources.calls.format = xlsx"));
+  }
+
+  @Test
+  void unknownTimeZone() {
+    assertEquals("profitlake.time-zone = Mars/Olympus: must be a time zone id such as UTC or Europe/Berlin",
+        error("profitlake.time-zone = \"Mars/Olympus\""));
+  }
+
+  @Test
+  void referralSharesOutsideZeroToOne() {
+    assertEquals("profitlake.cost-model.referral.shares = [0.1, 1.5]: each share must be between 0 and 1",
+        error("profitlake.cost-model.referral.shares = [0.1, 1.5]"));
+  }
+
+  @Test
+  void fingerprintChangesWithTheConfigButNotWithThePepper() {
+    String base = TestSettings.parse("").fingerprint();
+    assertEquals(base, TestSettings.parse("profitlake.pepper = secret").fingerprint());
+    assertTrue(!base.equals(TestSettings.parse("profitlake.quarantine.max-rate = 0.2").fingerprint()));
+  }
+}

@@ -1,0 +1,38 @@
+package io.profitlake.support;
+
+import io.profitlake.config.Settings;
+import io.profitlake.lakehouse.LakehouseSession;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * One SparkSession per test class (each test class runs in its own JVM: the embedded Derby
+ * metastore allows one per process), local[2], UI off, two shuffle partitions, with the
+ * lakehouse in a temporary folder.
+ */
+public abstract class SparkTestBase {
+  protected static SparkSession spark;
+  protected static Path workDir;
+  protected static Path lakehouseDir;
+
+  @BeforeAll
+  static void startSpark() throws Exception {
+    workDir = Files.createTempDirectory("profitlake-test");
+    lakehouseDir = workDir.resolve("lakehouse");
+    Settings settings = TestSettings.parse(TestSettings.sourcesIn(workDir.resolve("in"), lakehouseDir));
+    SparkSession.Builder builder = SparkSession.builder().master("local[2]").appName("profitlake-test")
+        .config("spark.ui.enabled", "false");
+    spark = LakehouseSession.configure(builder, settings).getOrCreate();
+  }
+
+  @AfterAll
+  static void stopSpark() {
+    if (spark != null) {
+      spark.stop();
+      spark = null;
+    }
+  }
+}
