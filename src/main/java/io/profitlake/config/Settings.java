@@ -63,6 +63,16 @@ public record Settings(
     }
   }
 
+  /** Fails unless every required source has a path: checked before a run reads or writes anything. */
+  public void requireSources() {
+    for (String name : SOURCE_NAMES) {
+      if (!OPTIONAL_SOURCES.contains(name) && !sources.get(name).isConfigured()) {
+        throw new ConfigurationError("profitlake.sources." + name + ".path is empty: the source " + name
+            + " is required (give a file or folder)");
+      }
+    }
+  }
+
   /** The effective config as printed at start: the pepper shows only whether it is set. */
   public String redactedSummary() {
     StringBuilder out = new StringBuilder();

@@ -57,7 +57,8 @@ public final class SettingsLoader {
         if (!chosen.isFile()) {
           throw new ConfigurationError("config file " + chosen + " does not exist (give an existing file to --config)");
         }
-        app = ConfigFactory.parseFile(chosen, ConfigParseOptions.defaults().setAllowMissing(false));
+        // Absolute, so that `include "x.conf"` resolves beside the file even for a bare file name.
+        app = ConfigFactory.parseFile(chosen.getAbsoluteFile(), ConfigParseOptions.defaults().setAllowMissing(false));
       }
       layered =
           ConfigFactory.systemProperties()

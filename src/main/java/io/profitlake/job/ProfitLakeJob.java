@@ -55,6 +55,7 @@ public final class ProfitLakeJob {
     String runId = UUID.randomUUID().toString();
     Instant startedAt = Instant.now();
     LOG.info("run {} starting", runId);
+    settings.requireSources();
     SampleFiles.ensure(spark, settings);
     Lakehouse lakehouse = new Lakehouse(spark, settings.lakehouse().database());
     lakehouse.ensureTables(Tables.ALL);
@@ -106,6 +107,7 @@ public final class ProfitLakeJob {
 
   /** Reads and checks every source without writing anything. */
   public Map<String, SourceCount> validate() {
+    settings.requireSources();
     SampleFiles.ensure(spark, settings);
     ValidatedSources sources = Sources.load(spark, settings);
     Map<String, SourceCount> counts = sources.counts();

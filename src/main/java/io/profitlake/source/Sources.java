@@ -33,13 +33,11 @@ public final class Sources {
       if (location.isConfigured()) {
         LOG.info("reading source {} ({} at {})", contract.name(), location.format(), location.path());
         text = reader.read(contract, location);
-      } else if (Settings.OPTIONAL_SOURCES.contains(contract.name())) {
+      } else {
+        settings.requireSources();
         LOG.info("source {} not configured: every amount must be in the base currency {}", contract.name(),
             settings.costModel().currency());
         text = reader.empty(contract);
-      } else {
-        throw new io.profitlake.config.ConfigurationError("profitlake.sources." + contract.name()
-            + ".path is empty: the source " + contract.name() + " is required (give a file or folder)");
       }
       Dataset<Row> rows = SourceValidator.checkRows(contract, text, settings.pepper());
       rows = SourceValidator.checkDuplicateKeys(contract, rows);
