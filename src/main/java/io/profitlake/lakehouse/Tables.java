@@ -1,0 +1,129 @@
+package io.profitlake.lakehouse;
+
+import static io.profitlake.lakehouse.ColumnSpec.key;
+import static io.profitlake.lakehouse.ColumnSpec.of;
+import static org.apache.spark.sql.types.DataTypes.DateType;
+import static org.apache.spark.sql.types.DataTypes.IntegerType;
+import static org.apache.spark.sql.types.DataTypes.LongType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+import static org.apache.spark.sql.types.DataTypes.TimestampType;
+
+import io.profitlake.lakehouse.TableSpec.WriteMode;
+import java.util.List;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/** Every output table of data-contracts.md that the job writes, declared once. */
+public final class Tables {
+  private Tables() {}
+
+  /** Money in outputs: DECIMAL(18,2). */
+  public static final DataType MONEY = DataTypes.createDecimalType(18, 2);
+  /** Percentages: round_half_even(100 x n / d, 2). */
+  public static final DataType PERCENT = DataTypes.createDecimalType(9, 2);
+
+  public static final String RUN_ID = "run_id";
+  public static final String CUSTOMER_ID = "customer_id";
+  public static final String PERIOD = TableSpec.PERIOD;
+
+  private static ColumnSpec runId() {
+    return key(RUN_ID, StringType, "Id of the run that wrote the row (also in the commit's user metadata)");
+  }
+
+  public static final TableSpec QUARANTINE = new TableSpec("quarantine",
+      "Input rows rejected by the contracts of the last run, with the reason code of the first rule each broke. "
+          + "Replaced by every run (earlier runs: Delta time travel). Customer records carry no contact_name and "
+          + "the email only as keyed hash.",
+      WriteMode.SNAPSHOT,
+      List.of(
+          runId(),
+          key("source", StringType, "Input source the row came from"),
+          key("reason_code", StringType, "Why it was rejected (data-contracts.md: MALFORMED_ROW, MISSING_FIELD, ...)"),
+          of("field", StringType, "Column that broke the rule, when one did"),
+          of("record", StringType, "The raw record: the fields as read, as JSON, or the raw line of a malformed CSV row"),
+          of("source_file", StringType, "File the row was read from"),
+          key("detected_at", TimestampType, "When the run rejected it")));
+
+  /** Delta allows no NOT NULL inside arrays: the fields are nullable but always set. */
+  public static final StructType SOURCE_COUNT = new StructType()
+      .add("source", StringType, true)
+      .add("rows_read", LongType, true)
+      .add("rows_accepted", LongType, true)
+      .add("rows_quarantined", LongType, true)
+      .add("rows_invalid_utf8", LongType, true)
+      .add("quarantined_by_reason", DataTypes.createMapType(StringType, LongType), true);
+
+  public static final TableSpec JOB_RUNS = new TableSpec("job_runs",
+      "One row per run: what it processed, how it ended, what it read, rejected and wrote.",
+      WriteMode.APPEND,
+      List.of(
+          runId(),
+          key("command", StringType, "CLI command of the run (run)"),
+          of("periods", DataTypes.createArrayType(StringType), "Periods processed (yyyy-MM), in order"),
+          key("started_at", TimestampType, "When the run started"),
+          of("finished_at", TimestampType, "When the run ended; null while running or after a crash"),
+          key("status", StringType, "RUNNING, SUCCEEDED or FAILED (RUNNING after the end means the run died)"),
+          of("exit_code", IntegerType, "Process exit code (README: 0 ok, 2 config, 3 input contract, 4 quarantine rate, 5 reconciliation, 1 other)"),
+          of("message", StringType, "Why it failed, as printed"),
+          of("source_counts", DataTypes.createArrayType(SOURCE_COUNT),
+              "Per source: rows read = accepted + quarantined, reasons, rows with invalid UTF-8"),
+          of("rows_written", DataTypes.createMapType(StringType, LongType), "Rows written per table"),
+          of("delta_versions", DataTypes.createMapType(StringType, LongType), "Delta version committed per table"),
+          key("config_fingerprint", StringType, "SHA-256 of the effective configuration (secrets excluded)"),
+          key("app_version", StringType, "ProfitLake version")));
+
+  public static final TableSpec DIM_CUSTOMER = new TableSpec("dim_customer",
+      "Accepted customers with their attributes; PII removed (no contact name, email only as keyed hash).",
+      WriteMode.SNAPSHOT,
+      List.of(
+          key(CUSTOMER_ID, StringType, "Customer id from the CRM"),
+          of("customer_name", StringType, "Company or person name"),
+          of("contact_email_hash", StringType,
+              "sha2(lower(trim(email)) || pepper, 256); null when no pepper was set (PROFITLAKE_PEPPER)"),
+          of("industry", StringType, "Industry"),
+          of("region", StringType, "Region"),
+          of("country", StringType, "ISO 3166 alpha-2 country"),
+          of("size_band", StringType, "SMALL, MEDIUM, LARGE or ENTERPRISE"),
+          of("acquisition_date", DateType, "Date the customer was won"),
+          of("acquisition_channel", StringType, "Channel it came through (REFERRAL, PAID_SEARCH, ...)"),
+          of("acquisition_cost", MONEY, "Acquisition cost in base currency (null counted as 0)"),
+          of("account_manager_id", StringType, "Sales rep managing the account (informational)"),
+          of("churn_date", DateType, "Date the customer left, if it did"),
+          runId()));
+
+  public static final TableSpec DIM_PERIOD = new TableSpec("dim_period",
+      "The processed periods (calendar months in the business time zone).",
+      WriteMode.PERIOD_KEYED,
+      List.of(
+          key(PERIOD, StringType, "Period as yyyy-MM"),
+          key("year", IntegerType, "Calendar year"),
+          key("quarter", IntegerType, "Calendar quarter 1-4"),
+          key("month", IntegerType, "Month 1-12"),
+          key("first_day", DateType, "First day of the month"),
+          key("last_day", DateType, "Last day of the month"),
+          runId()));
+
+  public static final TableSpec CUSTOMER_PROFITABILITY = new TableSpec("customer_profitability",
+      "The customer P&L per period, in base currency. A customer has a row from its first period with a non-zero "
+          + "component through 11 periods after its last one (capped at the last processed period); quiet periods "
+          + "show 0.",
+      WriteMode.PERIOD_KEYED,
+      List.of(
+          key(CUSTOMER_ID, StringType, "Customer id"),
+          key(PERIOD, StringType, "Period as yyyy-MM"),
+          key("net_revenue", MONEY, "Net amount of SALE lines minus RETURN lines"),
+          key("returns", MONEY, "Net amount of RETURN lines"),
+          key("cogs", MONEY, "Cost amount of SALE lines minus RETURN lines"),
+          key("gross_margin", MONEY, "net_revenue - cogs"),
+          key("commissions", MONEY,
+              "Sum over lines of round_half_even(net_amount x rep commission_rate, 2); negative for RETURN lines"),
+          of("gross_margin_pct", PERCENT, "round_half_even(100 x gross_margin / net_revenue, 2); null when net_revenue = 0"),
+          runId()));
+
+  /** Every table this version writes, in creation order. */
+  public static final List<TableSpec> ALL =
+      List.of(QUARANTINE, JOB_RUNS, DIM_CUSTOMER, DIM_PERIOD, CUSTOMER_PROFITABILITY);
+
+
+}
