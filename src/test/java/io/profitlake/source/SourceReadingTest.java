@@ -1,0 +1,189 @@
+package io.profitlake.source;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.profitlake.config.Settings;
+import io.profitlake.job.ExitCode;
+import io.profitlake.job.JobFailure;
+import io.profitlake.support.CsvFiles;
+import io.profitlake.support.Fixtures;
+import io.profitlake.support.SparkTestBase;
+import io.profitlake.support.TestSettings;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+/** How files are read: encodings, odd files, and typed formats. */
+class SourceReadingTest extends SparkTestBase {
+
+  private static Path input(String name) throws Exception {
+    Path in = workDir.resolve(name);
+    Fixtures.minimal(in);
+    return in;
+  }
+
+  private static Settings settings(Path in, String extra) {
+    return TestSettings.parse(TestSettings.sourcesIn(in, lakehouseDir) + extra);
+  }
+
+  private static Map<String, SourceCount> counts(Path in, String extra) {
+    return Sources.load(spark, settings(in, extra)).counts();
+  }
+
+  @Test
+  void byteOrderMarkIsIgnored() throws Exception {
+    Path in = input("bom");
+    Path file = in.resolve("sales_reps/part-0.csv");
+    Files.write(file, ("\uFEFFrep_id,rep_name,team,commission_rate\nR1,Rita,A,0.05\n").getBytes(StandardCharsets.UTF_8));
+    SourceCount reps = counts(in, "").get("sales_reps");
+    assertEquals(1, reps.read());
+    assertEquals(1, reps.accepted());
+  }
+
+  @Test
+  void headerOnlyFileIsAnEmptySource() throws Exception {
+    Path in = input("header-only");
+    CsvFiles.write(in, "prospects", "prospect_id,industry,region,country,size_band,lead_source,created_date");
+    SourceCount prospects = counts(in, "").get("prospects");
+    assertEquals(0, prospects.read());
+    assertEquals(BigDecimal.ZERO, prospects.quarantineRate());
+  }
+
+  @Test
+  void emptyFileIsAnInputContractError() throws Exception {
+    Path in = input("empty");
+    Path file = in.resolve("calls/part-0.csv");
+    Files.write(file, new byte[0]);
+    JobFailure failure = assertThrows(JobFailure.class, () -> counts(in, ""));
+    assertEquals(ExitCode.INPUT_CONTRACT, failure.exitCode());
+    assertEquals("source calls: file file:" + file + " is empty (0 bytes); a source with no rows still needs its "
+        + "header line", failure.getMessage());
+  }
+
+  @Test
+  void missingRequiredColumnNamesSourceFileAndColumns() throws Exception {
+    Path in = input("missing-column");
+    Path file = CsvFiles.write(in, "sales_reps", "rep_id,rep_name,team", "R1,Rita,A");
+    JobFailure failure = assertThrows(JobFailure.class, () -> counts(in, ""));
+    assertEquals(ExitCode.INPUT_CONTRACT, failure.exitCode());
+    assertEquals("source sales_reps: file file:" + file + " lacks required column(s) [commission_rate]; "
+        + "columns found: [rep_id, rep_name, team]", failure.getMessage());
+  }
+
+  @Test
+  void truncatedLastLineIsMalformedNotPadded() throws Exception {
+    Path in = input("truncated");
+    Path file = in.resolve("calls/part-0.csv");
+    Files.writeString(file, "call_id,customer_id,call_ts,queue,wait_seconds,talk_seconds\n"
+        + "L1,C1,2024-01-10T09:00:00,Q,30,300\nL2,C1,2024-01-1");
+    SourceCount calls = counts(in, "").get("calls");
+    assertEquals(2, calls.read());
+    assertEquals(Map.of("MALFORMED_ROW", 1L), calls.byReason());
+  }
+
+  @Test
+  void invalidUtf8IsReplacedKeptAndCounted() throws Exception {
+    Path in = input("utf8");
+    byte[] header = "rep_id,rep_name,team,commission_rate\n".getBytes(StandardCharsets.UTF_8);
+    byte[] bad = {'R', '1', ',', 'R', (byte) 0xFF, 't', 'a', ',', 'A', ',', '0', '.', '0', '5', '\n'};
+    byte[] all = new byte[header.length + bad.length];
+    System.arraycopy(header, 0, all, 0, header.length);
+    System.arraycopy(bad, 0, all, header.length, bad.length);
+    Files.write(in.resolve("sales_reps/part-0.csv"), all);
+    ValidatedSources sources = Sources.load(spark, settings(in, ""));
+    SourceCount reps = sources.counts().get("sales_reps");
+    assertEquals(1, reps.accepted());
+    assertEquals(1, reps.invalidUtf8Rows());
+    assertEquals("R\uFFFDta", sources.accepted("sales_reps").first().getAs("rep_name"));
+  }
+
+  @Test
+  void filesOfAFolderAreReadInPathOrder() throws Exception {
+    Path in = input("order");
+    // b.csv sorts after a.csv, so its R1 is the duplicate whatever the file sizes.
+    Files.delete(in.resolve("sales_reps/part-0.csv"));
+    Files.writeString(in.resolve("sales_reps/b.csv"), "rep_id,rep_name,team,commission_rate\nR1,Second,B,0.07\n");
+    Files.writeString(in.resolve("sales_reps/a.csv"), "rep_id,rep_name,team,commission_rate\nR1,First,A,0.05\n"
+        + "R2,Other,A,0.01\n");
+    Files.writeString(in.resolve("sales_reps/_SUCCESS"), "");
+    ValidatedSources sources = Sources.load(spark, settings(in, ""));
+    assertEquals(Map.of("DUPLICATE_KEY", 1L), sources.counts().get("sales_reps").byReason());
+    assertEquals("First", sources.accepted("sales_reps").where("rep_id = 'R1'").first().getAs("rep_name"));
+  }
+
+  @Test
+  void parquetWithDeclaredTypesIsTakenAsIs() throws Exception {
+    Path in = input("parquet-ok");
+    StructType schema = new StructType()
+        .add("transaction_id", DataTypes.StringType).add("order_id", DataTypes.StringType)
+        .add("customer_id", DataTypes.StringType).add("transaction_ts", DataTypes.TimestampType)
+        .add("net_amount", DataTypes.createDecimalType(18, 2)).add("cost_amount", DataTypes.createDecimalType(18, 2))
+        .add("currency", DataTypes.StringType).add("transaction_type", DataTypes.StringType)
+        .add("quantity", DataTypes.IntegerType);
+    List<Row> rows = List.of(RowFactory.create("T1", "O1", "C1", Timestamp.valueOf("2024-01-15 10:00:00"),
+        new BigDecimal("100.25"), new BigDecimal("60.10"), "USD", "SALE", 3));
+    Path folder = in.resolve("transactions-parquet");
+    spark.createDataFrame(rows, schema).write().parquet(folder.toString());
+    String extra = "profitlake.sources.transactions { path = \"" + folder + "\", format = parquet }\n";
+    ValidatedSources sources = Sources.load(spark, settings(in, extra));
+    Row t1 = sources.accepted("transactions").first();
+    assertEquals(new BigDecimal("100.25"), t1.getAs("net_amount"));
+    assertEquals(new BigDecimal("3.0000"), t1.getAs("quantity"));
+    assertEquals(Timestamp.valueOf("2024-01-15 10:00:00"), t1.getAs("transaction_ts"));
+  }
+
+  @Test
+  void parquetColumnOfTheWrongTypeIsAnInputContractError() throws Exception {
+    Path in = input("parquet-bad");
+    StructType schema = new StructType()
+        .add("transaction_id", DataTypes.StringType).add("order_id", DataTypes.StringType)
+        .add("customer_id", DataTypes.StringType).add("transaction_ts", DataTypes.LongType)
+        .add("net_amount", DataTypes.DoubleType).add("cost_amount", DataTypes.createDecimalType(18, 2))
+        .add("currency", DataTypes.StringType).add("transaction_type", DataTypes.StringType);
+    Path folder = in.resolve("transactions-parquet");
+    spark.createDataFrame(List.of(RowFactory.create("T1", "O1", "C1", 1L, 1.5, new BigDecimal("1.00"), "USD", "SALE")),
+        schema).coalesce(1).write().parquet(folder.toString());
+    String extra = "profitlake.sources.transactions { path = \"" + folder + "\", format = parquet }\n";
+    JobFailure failure = assertThrows(JobFailure.class, () -> Sources.load(spark, settings(in, extra)));
+    assertEquals(ExitCode.INPUT_CONTRACT, failure.exitCode());
+    String message = failure.getMessage();
+    assertEquals(true, message.startsWith("source transactions: file file:" + folder + "/part-"), message);
+    assertEquals(true, message.endsWith(", column transaction_ts has type bigint, expected timestamp or a string in "
+        + "the text format (fix the producer or convert the file)"), message);
+  }
+
+  @Test
+  void jsonLinesAreValidatedLikeText() throws Exception {
+    Path in = input("json");
+    Path folder = in.resolve("calls-json");
+    Files.createDirectories(folder);
+    Files.writeString(folder.resolve("calls.json"),
+        "{\"call_id\":\"L1\",\"customer_id\":\"C1\",\"call_ts\":\"2024-01-10T09:00:00\",\"wait_seconds\":30,\"talk_seconds\":300}\n"
+            + "{\"call_id\":\"L2\",\"customer_id\":\"C1\",\"call_ts\":\"2024-01-10T09:00:00\",\"wait_seconds\":-1}\n"
+            + "{\"call_id\":\"L3\",\"customer_id\":\n");
+    String extra = "profitlake.sources.calls { path = \"" + folder + "\", format = json }\n";
+    SourceCount calls = counts(in, extra).get("calls");
+    assertEquals(3, calls.read());
+    assertEquals(1, calls.accepted());
+    assertEquals(Map.of("NEGATIVE_AMOUNT", 1L, "MALFORMED_ROW", 1L), calls.byReason());
+  }
+
+  @Test
+  void missingSourcePathIsAnInputContractError() throws Exception {
+    Path in = input("no-path");
+    String extra = "profitlake.sources.invoices.path = \"" + in.resolve("nowhere") + "\"\n";
+    JobFailure failure = assertThrows(JobFailure.class, () -> counts(in, extra));
+    assertEquals("source invoices: " + in.resolve("nowhere") + " does not exist (set profitlake.sources.invoices.path "
+        + "to a file or folder)", failure.getMessage());
+  }
+}
