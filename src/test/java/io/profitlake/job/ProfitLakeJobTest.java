@@ -1,0 +1,206 @@
+package io.profitlake.job;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.profitlake.config.Settings;
+import io.profitlake.sample.GeneratorOptions;
+import io.profitlake.sample.SampleGenerator;
+import io.profitlake.support.SparkTestBase;
+import io.profitlake.support.TestSettings;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.YearMonth;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The whole run against a real lakehouse: tables written, totals checked against an independent
+ * computation straight from the input files, reruns leaving identical contents, the quarantine gate.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ProfitLakeJobTest extends SparkTestBase {
+  private static Settings settings;
+  private static ProfitLakeJob.RunResult first;
+
+  @BeforeAll
+  static void generateInputs() {
+    settings = TestSettings.parse(TestSettings.sourcesIn(workDir.resolve("in"), lakehouseDir));
+    GeneratorOptions options = new GeneratorOptions(200, 4, 11, YearMonth.of(2024, 1), "csv", false, 0.5);
+    new SampleGenerator(spark, options, settings.costModel()).writeTo(workDir.resolve("in").toString());
+    GeneratorOptions bad = new GeneratorOptions(200, 4, 11, YearMonth.of(2024, 1), "csv", true, 0.5);
+    new SampleGenerator(spark, bad, settings.costModel()).writeTo(workDir.resolve("bad").toString());
+  }
+
+  private static Dataset<Row> table(String name) {
+    return spark.table("profitability." + name);
+  }
+
+  /** A table's contents without the columns that name the run or its time. */
+  private static Dataset<Row> contents(String name) {
+    Dataset<Row> rows = table(name);
+    for (String column : List.of("run_id", "detected_at")) {
+      if (List.of(rows.columns()).contains(column)) {
+        rows = rows.drop(column);
+      }
+    }
+    return rows;
+  }
+
+  @Test
+  @Order(1)
+  void runWritesEveryTable() {
+    first = new ProfitLakeJob(spark, settings).run(RunOptions.allPeriods());
+    assertEquals(List.of("2024-01", "2024-02", "2024-03", "2024-04"), first.periods().names());
+    assertEquals(4, table("dim_period").count());
+    assertEquals(200, table("dim_customer").count());
+    assertEquals(0, table("quarantine").count());
+    Row run = table("job_runs").where(col("run_id").equalTo(first.runId())).first();
+    assertEquals("SUCCEEDED", run.getAs("status"));
+    assertEquals(0, (int) run.getAs("exit_code"));
+    assertEquals(settings.fingerprint(), run.getAs("config_fingerprint"));
+    List<Row> sourceCounts = run.getList(run.fieldIndex("source_counts"));
+    assertEquals(11, sourceCounts.size());
+    for (Row count : sourceCounts) {
+      assertEquals((long) count.getAs("rows_read"), (long) count.getAs("rows_accepted") + (long) count.getAs("rows_quarantined"));
+    }
+    assertEquals(table("customer_profitability").count(), first.rowsWritten().get("customer_profitability"));
+    // Every commit of the run carries its id.
+    String metadata = spark.sql("DESCRIBE HISTORY profitability.customer_profitability LIMIT 1").first().getAs("userMetadata");
+    assertEquals("run_id=" + first.runId(), metadata);
+    // No contact names, and no raw emails, anywhere in dim_customer.
+    assertEquals(0, table("dim_customer").where(col("contact_email_hash").isNotNull()).count());
+    assertTrue(!List.of(table("dim_customer").columns()).contains("contact_name"));
+  }
+
+  @Test
+  @Order(2)
+  void totalsMatchAnIndependentComputationFromTheFiles() throws IOException {
+    Map<String, BigDecimal> rates = new HashMap<>();
+    for (Map<String, String> fx : csv("fx_rates")) {
+      rates.put(fx.get("period") + "/" + fx.get("currency"), new BigDecimal(fx.get("rate_to_base")));
+    }
+    Map<String, BigDecimal> commissionRates = new HashMap<>();
+    for (Map<String, String> rep : csv("sales_reps")) {
+      commissionRates.put(rep.get("rep_id"), new BigDecimal(rep.get("commission_rate")));
+    }
+    BigDecimal revenue = BigDecimal.ZERO;
+    BigDecimal cogs = BigDecimal.ZERO;
+    BigDecimal commissions = BigDecimal.ZERO;
+    for (Map<String, String> line : csv("transactions")) {
+      String period = line.get("transaction_ts").substring(0, 7);
+      BigDecimal rate = line.get("currency").equals("USD") ? BigDecimal.ONE : rates.get(period + "/" + line.get("currency"));
+      BigDecimal net = new BigDecimal(line.get("net_amount")).multiply(rate).setScale(2, RoundingMode.HALF_EVEN);
+      BigDecimal cost = new BigDecimal(line.get("cost_amount")).multiply(rate).setScale(2, RoundingMode.HALF_EVEN);
+      BigDecimal sign = line.get("transaction_type").equals("RETURN") ? BigDecimal.ONE.negate() : BigDecimal.ONE;
+      revenue = revenue.add(net.multiply(sign));
+      cogs = cogs.add(cost.multiply(sign));
+      String rep = line.get("sales_rep_id");
+      if (!rep.isEmpty()) {
+        commissions = commissions.add(net.multiply(commissionRates.get(rep)).setScale(2, RoundingMode.HALF_EVEN).multiply(sign));
+      }
+    }
+    Row totals = table("customer_profitability").selectExpr("sum(net_revenue)", "sum(cogs)", "sum(commissions)",
+        "sum(gross_margin)").first();
+    assertEquals(revenue, totals.getDecimal(0));
+    assertEquals(cogs, totals.getDecimal(1));
+    assertEquals(commissions, totals.getDecimal(2));
+    assertEquals(revenue.subtract(cogs), totals.getDecimal(3));
+  }
+
+  @Test
+  @Order(3)
+  void rerunLeavesIdenticalContents() {
+    List<String> tables = List.of("customer_profitability", "dim_customer", "dim_period", "quarantine");
+    Map<String, Dataset<Row>> before = new HashMap<>();
+    for (String name : tables) {
+      before.put(name, contents(name).localCheckpoint());
+    }
+    ProfitLakeJob.RunResult second = new ProfitLakeJob(spark, settings).run(RunOptions.allPeriods());
+    for (String name : tables) {
+      Dataset<Row> after = contents(name);
+      assertEquals(before.get(name).count(), after.count(), name);
+      assertEquals(0, before.get(name).exceptAll(after).count(), name);
+      assertEquals(0, after.exceptAll(before.get(name)).count(), name);
+    }
+    assertEquals(2, table("job_runs").where(col("status").equalTo("SUCCEEDED")).count());
+    assertEquals(1, table("customer_profitability").select("run_id").distinct().count());
+    assertEquals(second.runId(), table("customer_profitability").select("run_id").first().getString(0));
+  }
+
+  @Test
+  @Order(4)
+  void periodRerunReplacesOnlyThatPeriod() {
+    Dataset<Row> others = contents("customer_profitability").where(col("period").notEqual("2024-02")).localCheckpoint();
+    Dataset<Row> february = contents("customer_profitability").where(col("period").equalTo("2024-02")).localCheckpoint();
+    ProfitLakeJob.RunResult rerun = new ProfitLakeJob(spark, settings)
+        .run(new RunOptions(Optional.of(YearMonth.of(2024, 2)), Optional.of(YearMonth.of(2024, 2))));
+    assertEquals(List.of("2024-02"), rerun.periods().names());
+    Dataset<Row> all = table("customer_profitability");
+    assertEquals(others.count(), all.where(col("period").notEqual("2024-02")).count());
+    assertEquals(0, others.exceptAll(contents("customer_profitability").where(col("period").notEqual("2024-02"))).count());
+    // February's rows are rewritten by the new run; customers active in January keep their quiet row.
+    assertEquals(rerun.runId(), all.where(col("period").equalTo("2024-02")).select("run_id").distinct().first().getString(0));
+    assertTrue(all.where(col("period").equalTo("2024-02")).count() > 0);
+    assertEquals(february.selectExpr("sum(net_revenue)").first().getDecimal(0),
+        all.where(col("period").equalTo("2024-02")).selectExpr("sum(net_revenue)").first().getDecimal(0));
+  }
+
+  @Test
+  @Order(5)
+  void quarantineAboveTheThresholdFailsWithExitFourAfterWritingIt() {
+    Settings strict = TestSettings.parse(TestSettings.sourcesIn(workDir.resolve("bad"), lakehouseDir)
+        + "profitlake.quarantine.max-rate = 0.01\n");
+    JobFailure failure = assertThrows(JobFailure.class, () -> new ProfitLakeJob(spark, strict).run(RunOptions.allPeriods()));
+    assertEquals(ExitCode.QUARANTINE_RATE, failure.exitCode());
+    // customers: the generator's 5 bad rows among 200 + 5 = 2.439%; sales_reps: 1 bad among 5 + 1
+    // (the generator makes max(5, 200 / 100) reps) = 16.6667%.
+    assertTrue(failure.getMessage().startsWith("quarantine rate above 1%: customers 5 of 205 rows (2.439%) "
+        + "{BAD_ENUM=1, DUPLICATE_KEY=1, INCONSISTENT_DATES=1, MISSING_FIELD=1, NEGATIVE_AMOUNT=1}; "
+        + "sales_reps 1 of 6 rows (16.6667%) {OUT_OF_RANGE=1}; "), failure.getMessage());
+    assertTrue(failure.getMessage().endsWith(". See table profitability.quarantine for the rows; fix the inputs or "
+        + "raise profitlake.quarantine.max-rate"), failure.getMessage());
+    Row run = table("job_runs").where(col("status").equalTo("FAILED")).first();
+    assertEquals(4, (int) run.getAs("exit_code"));
+    assertEquals(failure.getMessage(), run.getAs("message"));
+    Dataset<Row> quarantine = table("quarantine");
+    assertTrue(quarantine.count() > 0);
+    assertEquals(1, quarantine.select("run_id").distinct().count());
+    assertEquals((String) run.getAs("run_id"), quarantine.select("run_id").first().getString(0));
+  }
+
+  /** Every data row of a generated CSV source, by header name (the generator writes no quoted commas). */
+  private static List<Map<String, String>> csv(String source) throws IOException {
+    List<Map<String, String>> rows = new java.util.ArrayList<>();
+    try (Stream<Path> files = Files.list(workDir.resolve("in").resolve(source))) {
+      for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".csv")).sorted().toList()) {
+        List<String> lines = Files.readAllLines(file);
+        String[] header = lines.get(0).split(",", -1);
+        for (String line : lines.subList(1, lines.size())) {
+          String[] fields = line.split(",", -1);
+          Map<String, String> row = new HashMap<>();
+          for (int i = 0; i < header.length; i++) {
+            row.put(header[i], fields[i]);
+          }
+          rows.add(row);
+        }
+      }
+    }
+    return rows;
+  }
+}
