@@ -198,6 +198,10 @@ public final class SettingsLoader {
     Map<String, Activity> activities = new LinkedHashMap<>();
     for (Map.Entry<String, StrictConfig> entry : c.objects("activities").entrySet()) {
       StrictConfig activity = entry.getValue().onlyKeys("pool", "driver", "base-minutes", "coefficients");
+      if (!entry.getKey().matches("[a-z][a-z0-9_]*")) {
+        throw ConfigurationError.at(c.child("activities").key(entry.getKey()), "{...}",
+            "an activity id names a column (cts_<id>): lower-case letters, digits and _, starting with a letter");
+      }
       String pool = activity.string("pool");
       if (!pools.containsKey(pool)) {
         throw ConfigurationError.at(activity.key("pool"), pool,

@@ -10,6 +10,11 @@ import static org.apache.spark.sql.functions.min;
 import io.profitlake.config.Settings;
 import io.profitlake.currency.Currency;
 import io.profitlake.lakehouse.Lakehouse;
+import io.profitlake.costing.Acquisition;
+import io.profitlake.costing.CostToServe;
+import io.profitlake.costing.DriverUnits;
+import io.profitlake.costing.Receivables;
+import io.profitlake.lakehouse.TableSpec;
 import io.profitlake.lakehouse.Tables;
 import io.profitlake.profitability.CustomerProfitability;
 import io.profitlake.profitability.Dimensions;
@@ -58,7 +63,9 @@ public final class ProfitLakeJob {
     settings.requireSources();
     SampleFiles.ensure(spark, settings);
     Lakehouse lakehouse = new Lakehouse(spark, settings.lakehouse().database());
-    lakehouse.ensureTables(Tables.ALL);
+    List<String> activityColumns = CostToServe.activityColumns(settings.costModel());
+    TableSpec profitabilityTable = Tables.customerProfitability(activityColumns);
+    lakehouse.ensureTables(Tables.all(activityColumns));
     lakehouse.tagCommits(runId);
     JobRunLog runLog = new JobRunLog(spark, lakehouse, settings, runId, startedAt);
     runLog.started();
@@ -75,19 +82,44 @@ public final class ProfitLakeJob {
       LOG.info("processing periods {}", periods);
 
       Dataset<Row> lines = transactionLines(sources, periods).persist();
+      Dataset<Row> invoices = invoices(sources).persist();
       Dataset<Row> revenue = RevenueSide.perCustomerPeriod(lines, sources.accepted("sales_reps"));
-      Dataset<Row> profitability = CustomerProfitability.rows(revenue,
-          List.of(RevenueSide.NET_REVENUE, RevenueSide.RETURNS, RevenueSide.COGS, RevenueSide.GROSS_MARGIN,
-              RevenueSide.COMMISSIONS), periods)
+
+      spark.sparkContext().setJobDescription("cost to serve");
+      CostToServe.Result costs = CostToServe.compute(spark,
+          new DriverUnits.Inputs(sources.accepted("support_tickets"), sources.accepted("calls"),
+              sources.accepted("sales_activities"), sources.accepted("transactions"), invoices),
+          poolCosts(sources), settings.costModel(), periods);
+      Dataset<Row> books = costs.reconciliation().withColumn(Tables.RUN_ID, lit(runId)).persist();
+      runLog.wrote(Tables.COST_POOL_RECONCILIATION,
+          lakehouse.write(Tables.COST_POOL_RECONCILIATION, books, periods.names()));
+      checkReconciliation(books);
+
+      Dataset<Row> acquisition = Acquisition.perCustomerPeriod(sources.accepted("customers"),
+          sources.accepted("referrals"), settings.costModel().amortisationMonths(), periods);
+      Dataset<Row> badDebt = Receivables.badDebt(invoices, periods);
+      Dataset<Row> financing = Receivables.financing(invoices, settings.costModel().financingAnnualRate(), periods);
+      List<String> components = new ArrayList<>(List.of(RevenueSide.NET_REVENUE, RevenueSide.RETURNS,
+          RevenueSide.COGS, RevenueSide.GROSS_MARGIN, RevenueSide.COMMISSIONS));
+      components.addAll(activityColumns);
+      components.addAll(List.of(CostToServe.COST_TO_SERVE, Acquisition.ACQUISITION_COST, Receivables.BAD_DEBT,
+          Receivables.FINANCING_COST));
+      Dataset<Row> combined = CustomerProfitability.combine(
+          List.of(revenue, costs.perCustomer(), acquisition, badDebt, financing), components);
+      Dataset<Row> profitability = CustomerProfitability.withNetProfit(
+              CustomerProfitability.rows(combined, components, periods))
           .withColumn(Tables.RUN_ID, lit(runId));
 
+      runLog.wrote(Tables.COST_TO_SERVE, lakehouse.write(Tables.COST_TO_SERVE,
+          costs.lines().withColumn(Tables.RUN_ID, lit(runId)), periods.names()));
       runLog.wrote(Tables.DIM_PERIOD, lakehouse.write(Tables.DIM_PERIOD,
           Dimensions.periods(spark, periods).withColumn(Tables.RUN_ID, lit(runId)), periods.names()));
       runLog.wrote(Tables.DIM_CUSTOMER, lakehouse.write(Tables.DIM_CUSTOMER,
           Dimensions.customers(sources.accepted("customers"), settings.pepper()).withColumn(Tables.RUN_ID, lit(runId)),
           List.of()));
-      runLog.wrote(Tables.CUSTOMER_PROFITABILITY,
-          lakehouse.write(Tables.CUSTOMER_PROFITABILITY, profitability, periods.names()));
+      runLog.wrote(profitabilityTable, lakehouse.write(profitabilityTable, profitability, periods.names()));
+      books.unpersist();
+      invoices.unpersist();
       lines.unpersist();
       sources.release();
       runLog.succeeded();
@@ -166,6 +198,33 @@ public final class ProfitLakeJob {
         .where(col("period").isin(periods.names().toArray()));
     return Currency.toBase(lines, sources.accepted("fx_rates"), settings.costModel().currency(), "period", "currency",
         List.of("net_amount", "cost_amount", "discount_amount"));
+  }
+
+  /** Invoices with every amount in base currency, at the rate of the issue period. */
+  private Dataset<Row> invoices(ValidatedSources sources) {
+    Dataset<Row> invoices = sources.accepted("invoices").withColumn("_issue_period", date_format(col("issue_date"), "yyyy-MM"));
+    return Currency.toBase(invoices, sources.accepted("fx_rates"), settings.costModel().currency(), "_issue_period",
+        "currency", List.of("amount", "paid_amount", "written_off_amount")).drop("_issue_period");
+  }
+
+  /** Cost pool rows in base currency, at the rate of their period. */
+  private Dataset<Row> poolCosts(ValidatedSources sources) {
+    return Currency.toBase(sources.accepted("cost_pools"), sources.accepted("fx_rates"), settings.costModel().currency(),
+        "period", "currency", List.of("amount"));
+  }
+
+  /** The reconciliation gate: every pool and period balances to the cent, or the run fails with exit 5. */
+  private static void checkReconciliation(Dataset<Row> books) {
+    // Only breaches come back to the driver: at most a handful of (pool, period) rows.
+    List<Row> breaches = books.where(col("difference").notEqual(lit(0)))
+        .orderBy("period", "pool_id").select("pool_id", "period", "difference").limit(10).collectAsList();
+    if (!breaches.isEmpty()) {
+      List<String> named = breaches.stream()
+          .map(r -> "pool " + r.getString(0) + " in " + r.getString(1) + " is off by " + r.getDecimal(2).toPlainString())
+          .toList();
+      throw new JobFailure(ExitCode.RECONCILIATION, "cost pools do not reconcile: " + String.join("; ", named)
+          + " (amount + inflows must equal outflows + allocated + unused capacity; see table cost_pool_reconciliation)");
+    }
   }
 
   private static void logCounts(Map<String, SourceCount> counts) {

@@ -2,6 +2,7 @@ package io.profitlake.lakehouse;
 
 import static io.profitlake.lakehouse.ColumnSpec.key;
 import static io.profitlake.lakehouse.ColumnSpec.of;
+import static org.apache.spark.sql.types.DataTypes.BooleanType;
 import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
@@ -104,26 +105,90 @@ public final class Tables {
           key("last_day", DateType, "Last day of the month"),
           runId()));
 
-  public static final TableSpec CUSTOMER_PROFITABILITY = new TableSpec("customer_profitability",
-      "The customer P&L per period, in base currency. A customer has a row from its first period with a non-zero "
-          + "component through 11 periods after its last one (capped at the last processed period); quiet periods "
-          + "show 0.",
+  /**
+   * The customer P&L. Its cost-to-serve columns follow the cost model: one per activity
+   * ({@code cts_<activity>}), so the declaration is built from the activity list.
+   */
+  public static TableSpec customerProfitability(List<String> activityColumns) {
+    List<ColumnSpec> columns = new java.util.ArrayList<>(List.of(
+        key(CUSTOMER_ID, StringType, "Customer id"),
+        key(PERIOD, StringType, "Period as yyyy-MM"),
+        key("net_revenue", MONEY, "Net amount of SALE lines minus RETURN lines"),
+        key("returns", MONEY, "Net amount of RETURN lines"),
+        key("cogs", MONEY, "Cost amount of SALE lines minus RETURN lines"),
+        key("gross_margin", MONEY, "net_revenue - cogs"),
+        key("commissions", MONEY,
+            "Sum over lines of round_half_even(net_amount x rep commission_rate, 2); negative for RETURN lines"),
+        of("gross_margin_pct", PERCENT, "round_half_even(100 x gross_margin / net_revenue, 2); null when net_revenue = 0")));
+    for (String activity : activityColumns) {
+      columns.add(key(activity, MONEY, "Cost to serve of activity " + activity.substring(4)
+          + ": the customer's share of its pool by minutes used (see cost_to_serve)"));
+    }
+    columns.addAll(List.of(
+        key("cost_to_serve", MONEY, "Sum of the activity columns"),
+        key("acquisition_cost", MONEY, "Acquisition cost plus the referral reward that brought the customer, "
+            + "amortised over profitlake.cost-model.acquisition.amortisation-months; the rest in the churn month"),
+        key("bad_debt", MONEY, "Invoice amounts written off in the period"),
+        key("financing_cost", MONEY, "Cost of carrying late receivables: amount x annual rate / 365 per day late"),
+        key("net_profit", MONEY,
+            "gross_margin - commissions - cost_to_serve - acquisition_cost - bad_debt - financing_cost"),
+        of("net_margin_pct", PERCENT, "round_half_even(100 x net_profit / net_revenue, 2); null when net_revenue = 0"),
+        runId()));
+    return new TableSpec("customer_profitability",
+        "The customer P&L per period, in base currency. A customer has a row from its first period with a non-zero "
+            + "component through 11 periods after its last one (capped at the last processed period); quiet periods "
+            + "show 0. Summing net_profit over customers gives company profit.",
+        WriteMode.PERIOD_KEYED, columns);
+  }
+
+  public static final TableSpec COST_TO_SERVE = new TableSpec("cost_to_serve",
+      "Allocation lineage, trace the dollar: what each customer drew from each activity's pool in a period, by its "
+          + "minutes (time-driven activity-based costing, stage 2). Sums per pool and period to the allocated "
+          + "amount of cost_pool_reconciliation.",
       WriteMode.PERIOD_KEYED,
       List.of(
           key(CUSTOMER_ID, StringType, "Customer id"),
           key(PERIOD, StringType, "Period as yyyy-MM"),
-          key("net_revenue", MONEY, "Net amount of SALE lines minus RETURN lines"),
-          key("returns", MONEY, "Net amount of RETURN lines"),
-          key("cogs", MONEY, "Cost amount of SALE lines minus RETURN lines"),
-          key("gross_margin", MONEY, "net_revenue - cogs"),
-          key("commissions", MONEY,
-              "Sum over lines of round_half_even(net_amount x rep commission_rate, 2); negative for RETURN lines"),
-          of("gross_margin_pct", PERCENT, "round_half_even(100 x gross_margin / net_revenue, 2); null when net_revenue = 0"),
+          key("activity", StringType, "Activity of the cost model"),
+          key("pool_id", StringType, "Resource pool the activity draws minutes from"),
+          key("stage", IntegerType, "Allocation stage: 2 = resource pool to customer (stage 1, shared to resource "
+              + "pools, is in cost_pool_reconciliation)"),
+          key("driver", StringType, "Built-in driver of the activity (ticket, call, sales_activity, order, "
+              + "return_line, invoice)"),
+          key("driver_quantity", LongType, "Units of the driver in the period"),
+          key("minutes", DataTypes.createDecimalType(24, 4), "Minutes by the time equation, per unit rounded to 4 decimals"),
+          of("rate", DataTypes.createDecimalType(24, 10), "Pool cost per minute, for display: C / max(capacity, used) "
+              + "(time-driven) or C / used (full absorption)"),
+          key("allocated_amount", MONEY, "Amount allocated: largest-remainder split of the pool's allocated total "
+              + "by minutes"),
+          runId()));
+
+  public static final TableSpec COST_POOL_RECONCILIATION = new TableSpec("cost_pool_reconciliation",
+      "The books of every cost pool and period: amount + inflows = outflows + allocated + unused_capacity, exactly. "
+          + "A non-zero difference fails the run (exit 5).",
+      WriteMode.PERIOD_KEYED,
+      List.of(
+          key("pool_id", StringType, "Pool of the cost model"),
+          key(PERIOD, StringType, "Period as yyyy-MM"),
+          key("pool_type", StringType, "RESOURCE (allocated to customers) or SHARED (spread over resource pools)"),
+          of("mode", StringType, "time-driven or full-absorption (resource pools)"),
+          of("capacity_minutes", DataTypes.createDecimalType(24, 4), "Practical capacity in minutes per period"),
+          of("used_minutes", DataTypes.createDecimalType(24, 4), "Minutes of all its activities over all customers"),
+          key("amount", MONEY, "Cost of the pool in the period (cost_pools, base currency)"),
+          key("inflows", MONEY, "Received from shared pools (stage 1)"),
+          key("outflows", MONEY, "Passed on to resource pools (shared pools)"),
+          key("allocated", MONEY, "Allocated to customers (sum of cost_to_serve)"),
+          key("unused_capacity", MONEY, "Cost of capacity not used, not pushed to customers (time-driven)"),
+          key("over_capacity", BooleanType, "Used minutes above practical capacity"),
+          of("rate", DataTypes.createDecimalType(24, 10), "Cost per minute, for display"),
+          key("difference", MONEY, "amount + inflows - outflows - allocated - unused_capacity; must be 0.00"),
           runId()));
 
   /** Every table this version writes, in creation order. */
-  public static final List<TableSpec> ALL =
-      List.of(QUARANTINE, JOB_RUNS, DIM_CUSTOMER, DIM_PERIOD, CUSTOMER_PROFITABILITY);
+  public static List<TableSpec> all(List<String> activityColumns) {
+    return List.of(QUARANTINE, JOB_RUNS, DIM_CUSTOMER, DIM_PERIOD, customerProfitability(activityColumns), COST_TO_SERVE,
+        COST_POOL_RECONCILIATION);
+  }
 
 
 }

@@ -61,6 +61,36 @@ public final class CustomerProfitability {
     return joined.withColumn("gross_margin_pct", percent(col(RevenueSide.GROSS_MARGIN), col(RevenueSide.NET_REVENUE)));
   }
 
+  /**
+   * Puts sparse component frames (each customer_id, period and some money columns) side by side:
+   * one row per customer and period present in any, every listed column summed (absent = 0).
+   */
+  public static Dataset<Row> combine(List<Dataset<Row>> parts, List<String> columns) {
+    Dataset<Row> all = null;
+    for (Dataset<Row> part : parts) {
+      List<Column> shaped = new java.util.ArrayList<>(List.of(col("customer_id"), col("period")));
+      List<String> present = List.of(part.columns());
+      for (String column : columns) {
+        shaped.add(present.contains(column) ? col(column).cast(MONEY).as(column) : lit(null).cast(MONEY).as(column));
+      }
+      Dataset<Row> one = part.select(shaped.toArray(Column[]::new));
+      all = all == null ? one : all.unionByName(one);
+    }
+    Column[] sums = columns.stream().map(c -> org.apache.spark.sql.functions.sum(col(c)).cast(MONEY).as(c))
+        .toArray(Column[]::new);
+    return all.groupBy(col("customer_id"), col("period")).agg(sums[0], java.util.Arrays.copyOfRange(sums, 1, sums.length));
+  }
+
+  /** net_profit and net_margin_pct (methods.md, Net profit) on rows that carry every component. */
+  public static Dataset<Row> withNetProfit(Dataset<Row> rows) {
+    Column netProfit = col(RevenueSide.GROSS_MARGIN).minus(col(RevenueSide.COMMISSIONS)).minus(col("cost_to_serve"))
+        .minus(col("acquisition_cost")).minus(col("bad_debt")).minus(col("financing_cost"));
+    return rows.withColumn("net_profit", netProfit.cast(MONEY))
+        .withColumn("net_margin_pct", percent(col("net_profit"), col(RevenueSide.NET_REVENUE)));
+  }
+
+  private static final org.apache.spark.sql.types.DataType MONEY = DataTypes.createDecimalType(18, 2);
+
   /** round_half_even(100 x numerator / denominator, 2); null when the denominator is 0. */
   public static Column percent(Column numerator, Column denominator) {
     return when(denominator.equalTo(lit(0)), lit(null))

@@ -123,10 +123,95 @@ class ProfitLakeJobTest extends SparkTestBase {
     assertEquals(revenue.subtract(cogs), totals.getDecimal(3));
   }
 
+  /**
+   * The books balance end to end: net profit over all customers and periods equals revenue - COGS -
+   * commissions - (pool amounts - unused capacity) - acquisition amortised in range - bad debt -
+   * financing, each worked out here from the input files (unused capacity from the reconciliation).
+   */
+  @Test
+  @Order(2)
+  void netProfitReconcilesWithAnIndependentComputation() throws IOException {
+    List<String> periods = List.of("2024-01", "2024-02", "2024-03", "2024-04");
+    Map<String, BigDecimal> rates = new HashMap<>();
+    for (Map<String, String> fx : csv("fx_rates")) {
+      rates.put(fx.get("period") + "/" + fx.get("currency"), new BigDecimal(fx.get("rate_to_base")));
+    }
+    BigDecimal pools = new BigDecimal("0.00");
+    for (Map<String, String> pool : csv("cost_pools")) {
+      if (periods.contains(pool.get("period"))) {
+        pools = pools.add(new BigDecimal(pool.get("amount")));
+      }
+    }
+    Map<String, BigDecimal> rewards = new HashMap<>();
+    for (Map<String, String> referral : csv("referrals")) {
+      rewards.put(referral.get("referred_customer_id"), new BigDecimal(referral.get("reward_amount")));
+    }
+    BigDecimal acquisition = new BigDecimal("0.00");
+    for (Map<String, String> customer : csv("customers")) {
+      long cents = new BigDecimal(customer.get("acquisition_cost"))
+          .add(rewards.getOrDefault(customer.get("customer_id"), BigDecimal.ZERO)).movePointRight(2).longValueExact();
+      YearMonth start = YearMonth.parse(customer.get("acquisition_date").substring(0, 7));
+      String churn = customer.get("churn_date");
+      YearMonth churnMonth = churn.isEmpty() ? null : YearMonth.parse(churn.substring(0, 7));
+      for (int k = 0; k < 12; k++) {
+        long instalment = cents / 12 + (k < cents % 12 ? 1 : 0);
+        YearMonth month = start.plusMonths(k);
+        if (churnMonth != null && month.isAfter(churnMonth)) {
+          month = churnMonth;
+        }
+        if (periods.contains(month.toString())) {
+          acquisition = acquisition.add(BigDecimal.valueOf(instalment, 2));
+        }
+      }
+    }
+    java.time.LocalDate lastDay = java.time.LocalDate.parse("2024-04-30");
+    BigDecimal badDebt = new BigDecimal("0.00");
+    BigDecimal financing = new BigDecimal("0.00");
+    for (Map<String, String> invoice : csv("invoices")) {
+      String currency = invoice.get("currency");
+      BigDecimal rate = currency.equals("USD") ? BigDecimal.ONE
+          : rates.get(invoice.get("issue_date").substring(0, 7) + "/" + currency);
+      BigDecimal amount = new BigDecimal(invoice.get("amount")).multiply(rate).setScale(2, RoundingMode.HALF_EVEN);
+      BigDecimal writtenOff = new BigDecimal(invoice.get("written_off_amount")).multiply(rate)
+          .setScale(2, RoundingMode.HALF_EVEN);
+      String writeOffDate = invoice.get("written_off_date");
+      if (!writeOffDate.isEmpty() && periods.contains(writeOffDate.substring(0, 7))) {
+        badDebt = badDebt.add(writtenOff);
+      }
+      java.time.LocalDate due = java.time.LocalDate.parse(invoice.get("due_date"));
+      java.time.LocalDate settle = !invoice.get("paid_date").isEmpty() ? java.time.LocalDate.parse(invoice.get("paid_date"))
+          : !writeOffDate.isEmpty() ? java.time.LocalDate.parse(writeOffDate) : lastDay;
+      Map<String, Integer> lateDays = new java.util.TreeMap<>();
+      for (java.time.LocalDate day = due.plusDays(1); !day.isAfter(settle); day = day.plusDays(1)) {
+        lateDays.merge(YearMonth.from(day).toString(), 1, Integer::sum);
+      }
+      for (Map.Entry<String, Integer> month : lateDays.entrySet()) {
+        if (periods.contains(month.getKey())) {
+          financing = financing.add(amount.multiply(new BigDecimal("0.08")).multiply(BigDecimal.valueOf(month.getValue()))
+              .divide(BigDecimal.valueOf(365), 2, RoundingMode.HALF_EVEN));
+        }
+      }
+    }
+    Row books = table("cost_pool_reconciliation").selectExpr("sum(unused_capacity)", "sum(allocated)").first();
+    Row pnl = table("customer_profitability").selectExpr("sum(gross_margin) - sum(commissions)", "sum(net_profit)",
+        "sum(cost_to_serve)", "sum(acquisition_cost)", "sum(bad_debt)", "sum(financing_cost)").first();
+    assertEquals(acquisition, pnl.getDecimal(3));
+    assertEquals(badDebt, pnl.getDecimal(4));
+    assertEquals(financing, pnl.getDecimal(5));
+    assertEquals(pools.subtract(books.getDecimal(0)), pnl.getDecimal(2));
+    assertEquals(books.getDecimal(1), pnl.getDecimal(2));
+    assertEquals(books.getDecimal(1), table("cost_to_serve").selectExpr("sum(allocated_amount)").first().getDecimal(0));
+    assertEquals(pnl.getDecimal(0).subtract(pools.subtract(books.getDecimal(0))).subtract(acquisition).subtract(badDebt)
+        .subtract(financing), pnl.getDecimal(1));
+    assertEquals(0, table("cost_pool_reconciliation").where(col("difference").notEqual(0)).count());
+    assertTrue(financing.signum() > 0 && acquisition.signum() > 0, "the sample exercises every component");
+  }
+
   @Test
   @Order(3)
   void rerunLeavesIdenticalContents() {
-    List<String> tables = List.of("customer_profitability", "dim_customer", "dim_period", "quarantine");
+    List<String> tables = List.of("customer_profitability", "dim_customer", "dim_period", "quarantine",
+        "cost_to_serve", "cost_pool_reconciliation");
     Map<String, Dataset<Row>> before = new HashMap<>();
     for (String name : tables) {
       before.put(name, contents(name).localCheckpoint());

@@ -18,6 +18,11 @@ public final class TestSettings {
         .resolve();
   }
 
+  /** Settings from literal HOCON over the reference defaults only: a cost model written whole in the test. */
+  public static Settings parseAlone(String hocon) {
+    return SettingsLoader.fromConfig(ConfigFactory.parseString(hocon).withFallback(ConfigFactory.defaultReference()).resolve());
+  }
+
   public static Settings parse(String hocon) {
     return SettingsLoader.fromConfig(layered(hocon));
   }

@@ -1,0 +1,86 @@
+package io.profitlake.costing;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+
+import io.profitlake.config.CostModel;
+import io.profitlake.job.JobFailure;
+import io.profitlake.profitability.Periods;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+
+/** The cost-to-serve stage: driver units, time equations, pool allocation and reconciliation. */
+public final class CostToServe {
+  public static final String COST_TO_SERVE = "cost_to_serve";
+  private static final String ACTIVITY_PREFIX = "cts_";
+
+  private CostToServe() {}
+
+  /** The customer P&L column of an activity's cost to serve. */
+  public static String activityColumn(String activityId) {
+    return ACTIVITY_PREFIX + activityId;
+  }
+
+  public static List<String> activityColumns(CostModel model) {
+    return new TreeSet<>(model.activities().keySet()).stream().map(CostToServe::activityColumn).toList();
+  }
+
+  /**
+   * @param lines allocation lineage: customer x period x activity (the cost_to_serve table)
+   * @param reconciliation pool x period books (the cost_pool_reconciliation table)
+   * @param perCustomer customer_id, period, one column per activity and cost_to_serve (sparse)
+   */
+  public record Result(Dataset<Row> lines, Dataset<Row> reconciliation, Dataset<Row> perCustomer) {}
+
+  /**
+   * @param poolCosts accepted cost_pools in base currency (period, pool_id, amount)
+   */
+  public static Result compute(SparkSession spark, DriverUnits.Inputs inputs, Dataset<Row> poolCosts, CostModel model,
+      Periods periods) {
+    Dataset<Row> costs = poolCosts.where(col("period").isin(periods.names().toArray()))
+        .select(col("period"), col("pool_id"), col("amount"));
+    requireEveryPool(spark, costs, model, periods);
+    Dataset<Row> usage = ActivityUsage.perCustomer(DriverUnits.units(inputs, periods), model);
+    PoolAllocation.Result allocation = PoolAllocation.allocate(spark, costs, usage, model);
+    Dataset<Row> lines = allocation.customerLines();
+    List<String> activities = new ArrayList<>(new TreeSet<>(model.activities().keySet()));
+    Dataset<Row> pivot = lines.groupBy(col("customer_id"), col("period"))
+        .pivot(ActivityUsage.ACTIVITY, new ArrayList<>(activities))
+        .agg(sum(col("allocated_amount")));
+    List<Column> columns = new ArrayList<>(List.of(col("customer_id"), col("period")));
+    Column total = lit(BigDecimal.ZERO);
+    for (String activity : activities) {
+      Column amount = coalesce(col(activity), lit(BigDecimal.ZERO)).cast(DataTypes.createDecimalType(18, 2));
+      columns.add(amount.as(activityColumn(activity)));
+      total = total.plus(amount);
+    }
+    columns.add(total.cast(DataTypes.createDecimalType(18, 2)).as(COST_TO_SERVE));
+    return new Result(lines, allocation.reconciliation(), pivot.select(columns.toArray(Column[]::new)));
+  }
+
+  /** A pool with no cost row in a processed period is an input error: a missing cost is not a zero cost. */
+  static void requireEveryPool(SparkSession spark, Dataset<Row> costs, CostModel model, Periods periods) {
+    Dataset<Row> expected = spark.createDataset(periods.names(), Encoders.STRING()).toDF("period")
+        .crossJoin(spark.createDataset(new ArrayList<>(model.allPoolIds()), Encoders.STRING()).toDF("pool_id"));
+    // Periods x pools is a few hundred rows: the missing ones are brought back to name them.
+    List<Row> missing = expected.join(costs, new String[] {"period", "pool_id"}, "left_anti")
+        .orderBy("period", "pool_id").limit(20).collectAsList();
+    if (!missing.isEmpty()) {
+      List<String> named = missing.stream().map(r -> r.getString(1) + " in " + r.getString(0)).toList();
+      throw JobFailure.inputContract("source cost_pools has no cost for " + String.join(", ", named)
+          + (missing.size() == 20 ? " (and more)" : "") + ": a missing cost is not a zero cost; add the rows "
+          + "(amount 0 if the pool really cost nothing) or narrow --from/--to");
+    }
+  }
+
+}
