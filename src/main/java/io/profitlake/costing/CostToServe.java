@@ -40,7 +40,13 @@ public final class CostToServe {
    * @param reconciliation pool x period books (the cost_pool_reconciliation table)
    * @param perCustomer customer_id, period, one column per activity and cost_to_serve (sparse)
    */
-  public record Result(Dataset<Row> lines, Dataset<Row> reconciliation, Dataset<Row> perCustomer) {}
+  public record Result(Dataset<Row> lines, Dataset<Row> reconciliation, Dataset<Row> perCustomer,
+      List<Dataset<Row>> cached) {
+    /** Frees the frames kept in memory for the writes. */
+    public void release() {
+      cached.forEach(Dataset::unpersist);
+    }
+  }
 
   /**
    * @param poolCosts accepted cost_pools in base currency (period, pool_id, amount)
@@ -50,7 +56,7 @@ public final class CostToServe {
     Dataset<Row> costs = poolCosts.where(col("period").isin(periods.names().toArray()))
         .select(col("period"), col("pool_id"), col("amount"));
     requireEveryPool(spark, costs, model, periods);
-    Dataset<Row> usage = ActivityUsage.perCustomer(DriverUnits.units(inputs, periods), model);
+    Dataset<Row> usage = ActivityUsage.perCustomer(DriverUnits.units(inputs, periods), model).persist();
     PoolAllocation.Result allocation = PoolAllocation.allocate(spark, costs, usage, model);
     Dataset<Row> lines = allocation.customerLines();
     List<String> activities = new ArrayList<>(new TreeSet<>(model.activities().keySet()));
@@ -65,7 +71,9 @@ public final class CostToServe {
       total = total.plus(amount);
     }
     columns.add(total.cast(DataTypes.createDecimalType(18, 2)).as(COST_TO_SERVE));
-    return new Result(lines, allocation.reconciliation(), pivot.select(columns.toArray(Column[]::new)));
+    List<Dataset<Row>> cached = new ArrayList<>(allocation.cached());
+    cached.add(usage);
+    return new Result(lines, allocation.reconciliation(), pivot.select(columns.toArray(Column[]::new)), cached);
   }
 
   /** A pool with no cost row in a processed period is an input error: a missing cost is not a zero cost. */

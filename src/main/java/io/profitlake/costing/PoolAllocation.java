@@ -36,8 +36,8 @@ public final class PoolAllocation {
 
   private PoolAllocation() {}
 
-  /** The allocation lineage and the books of every pool. */
-  public record Result(Dataset<Row> customerLines, Dataset<Row> reconciliation) {}
+  /** The allocation lineage and the books of every pool; {@code cached} are released after the writes. */
+  public record Result(Dataset<Row> customerLines, Dataset<Row> reconciliation, List<Dataset<Row>> cached) {}
 
   /**
    * @param poolCosts period, pool_id, amount (base currency) for every pool in the processed periods
@@ -70,7 +70,8 @@ public final class PoolAllocation {
     resource = resource
         .withColumn("allocated_total", allocated)
         .withColumn("rate", rate)
-        .withColumn("over_capacity", u.gt(k));
+        .withColumn("over_capacity", u.gt(k))
+        .persist();
 
     Dataset<Row> parts = usage.where(col(ActivityUsage.MINUTES).gt(0))
         .join(resource.select(col("period"), col("pool_id"), col("allocated_total"), col("used_minutes"), col("rate")),
@@ -78,8 +79,9 @@ public final class PoolAllocation {
         // s = round_half_even(A x m / U, 6); m / U <= 1 is carried at 20 decimals.
         .withColumn("_share", bround(col("allocated_total").multiply(
             col(ActivityUsage.MINUTES).divide(col("used_minutes")).cast(DataTypes.createDecimalType(21, 20))), 6));
+    // Read three times (the lineage table, the books, the customer P&L): computed once.
     Dataset<Row> lines = LargestRemainder.split(parts, List.of("period", "pool_id"), "allocated_total", "_share",
-        List.of("customer_id", ActivityUsage.ACTIVITY), "allocated_amount");
+        List.of("customer_id", ActivityUsage.ACTIVITY), "allocated_amount").persist();
     Dataset<Row> customerLines = lines.select(col("customer_id"), col("period"), col(ActivityUsage.ACTIVITY), col("pool_id"),
         lit(2).as("stage"), col(ActivityUsage.DRIVER), col(ActivityUsage.QUANTITY), col(ActivityUsage.MINUTES), col("rate"),
         col("allocated_amount"));
@@ -105,7 +107,7 @@ public final class PoolAllocation {
     Dataset<Row> books = resourceBooks.unionByName(sharedBooks)
         .withColumn("difference", col("amount").plus(col("inflows")).minus(col("outflows")).minus(col("allocated"))
             .minus(col("unused_capacity")).cast(MONEY));
-    return new Result(customerLines, books);
+    return new Result(customerLines, books, List.of(lines, resource));
   }
 
   /** Stage 1: period, shared_pool_id, pool_id, inflow, split by the fractions with the largest remainder. */

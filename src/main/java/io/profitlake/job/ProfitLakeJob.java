@@ -119,6 +119,7 @@ public final class ProfitLakeJob {
           List.of()));
       runLog.wrote(profitabilityTable, lakehouse.write(profitabilityTable, profitability, periods.names()));
       books.unpersist();
+      costs.release();
       invoices.unpersist();
       lines.unpersist();
       sources.release();
