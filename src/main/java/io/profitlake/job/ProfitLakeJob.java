@@ -1,5 +1,6 @@
 package io.profitlake.job;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.date_format;
@@ -19,11 +20,14 @@ import io.profitlake.lakehouse.Tables;
 import io.profitlake.profitability.CustomerProfitability;
 import io.profitlake.profitability.Dimensions;
 import io.profitlake.profitability.Periods;
+import io.profitlake.referral.ReferralAttribution;
+import io.profitlake.referral.ReferralForest;
 import io.profitlake.revenue.RevenueSide;
 import io.profitlake.sample.SampleFiles;
 import io.profitlake.source.SourceCount;
 import io.profitlake.source.Sources;
 import io.profitlake.source.ValidatedSources;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
@@ -104,12 +108,34 @@ public final class ProfitLakeJob {
       components.addAll(activityColumns);
       components.addAll(List.of(CostToServe.COST_TO_SERVE, Acquisition.ACQUISITION_COST, Receivables.BAD_DEBT,
           Receivables.FINANCING_COST));
+      // Materialised: read twice below, and cutting its lineage keeps the final plan small (without
+      // it, planning the customer P&L ran out of a 4 GB heap on the sample).
+      Dataset<Row> beforeReferrals = CustomerProfitability.combine(
+          List.of(revenue, costs.perCustomer(), acquisition, badDebt, financing), components).localCheckpoint();
+
+      spark.sparkContext().setJobDescription("referral attribution");
+      Dataset<Row> referrals = sources.accepted("referrals");
+      Dataset<Row> ancestors = ReferralForest.ancestors(referrals, 0).persist();
+      Dataset<Row> attribution = ReferralAttribution.attribute(referrals, ancestors,
+              CustomerProfitability.withNetProfit(beforeReferrals), settings.costModel().referral())
+          .withColumn(Tables.RUN_ID, lit(runId)).persist();
+      List<String> withReferrals = new ArrayList<>(components);
+      withReferrals.add(ReferralAttribution.REFERRAL_VALUE);
       Dataset<Row> combined = CustomerProfitability.combine(
-          List.of(revenue, costs.perCustomer(), acquisition, badDebt, financing), components);
-      Dataset<Row> profitability = CustomerProfitability.withNetProfit(
-              CustomerProfitability.rows(combined, components, periods))
+          List.of(beforeReferrals, ReferralAttribution.referralValue(attribution)), withReferrals);
+      Dataset<Row> dense = CustomerProfitability.withNetProfit(CustomerProfitability.rows(combined, withReferrals, periods))
+          .localCheckpoint();
+      Dataset<Row> profitability = dense
+          .withColumn("total_relationship_value",
+              col("net_profit").plus(col(ReferralAttribution.REFERRAL_VALUE)).cast(Tables.MONEY))
+          .join(ReferralAttribution.referredCounts(ancestors), new String[] {"customer_id"}, "left")
+          .join(ReferralAttribution.referredNetProfit(ancestors, dense), new String[] {"customer_id", "period"}, "left")
+          .na().fill(0, new String[] {"referred_customers_direct", "referred_customers_total"})
+          .withColumn("referred_net_profit", coalesce(col("referred_net_profit"), lit(BigDecimal.ZERO)).cast(Tables.MONEY))
           .withColumn(Tables.RUN_ID, lit(runId));
 
+      runLog.wrote(Tables.REFERRAL_ATTRIBUTION,
+          lakehouse.write(Tables.REFERRAL_ATTRIBUTION, attribution, periods.names()));
       runLog.wrote(Tables.COST_TO_SERVE, lakehouse.write(Tables.COST_TO_SERVE,
           costs.lines().withColumn(Tables.RUN_ID, lit(runId)), periods.names()));
       runLog.wrote(Tables.DIM_PERIOD, lakehouse.write(Tables.DIM_PERIOD,
@@ -120,6 +146,10 @@ public final class ProfitLakeJob {
       runLog.wrote(profitabilityTable, lakehouse.write(profitabilityTable, profitability, periods.names()));
       books.unpersist();
       costs.release();
+      ancestors.unpersist();
+      attribution.unpersist();
+      dense.unpersist();
+      beforeReferrals.unpersist();
       invoices.unpersist();
       lines.unpersist();
       sources.release();

@@ -133,6 +133,12 @@ public final class Tables {
         key("net_profit", MONEY,
             "gross_margin - commissions - cost_to_serve - acquisition_cost - bad_debt - financing_cost"),
         of("net_margin_pct", PERCENT, "round_half_even(100 x net_profit / net_revenue, 2); null when net_revenue = 0"),
+        key("referral_value", MONEY, "Credited from the net profit of the customers it referred, directly and up to "
+            + "max-depth levels down (referral_attribution); shown beside net_profit, never added into it"),
+        key("total_relationship_value", MONEY, "net_profit + referral_value"),
+        key("referred_customers_direct", LongType, "Customers it referred directly (the referral forest of this run)"),
+        key("referred_customers_total", LongType, "Customers down its whole referral tree, at any depth"),
+        key("referred_net_profit", MONEY, "Net profit in the period of all customers down its referral tree"),
         runId()));
     return new TableSpec("customer_profitability",
         "The customer P&L per period, in base currency. A customer has a row from its first period with a non-zero "
@@ -140,6 +146,23 @@ public final class Tables {
             + "show 0. Summing net_profit over customers gives company profit.",
         WriteMode.PERIOD_KEYED, columns);
   }
+
+  public static final TableSpec REFERRAL_ATTRIBUTION = new TableSpec("referral_attribution",
+      "What each referrer is credited from the net profit of a customer it referred, level by level up the chain "
+          + "(level 1 = direct referrer), within the window after the referral. Beside net profit, never in it: summing "
+          + "net_profit over customers still gives company profit, and sum(referral_value) = sum(attributed_amount).",
+      WriteMode.PERIOD_KEYED,
+      List.of(
+          key("beneficiary_customer_id", StringType, "Referrer credited"),
+          key("referred_customer_id", StringType, "Customer whose net profit is shared"),
+          key(PERIOD, StringType, "Period as yyyy-MM"),
+          key("level", IntegerType, "1 = direct referrer, 2 = its referrer, ..."),
+          key("base_amount", MONEY, "The referred customer's net profit in the period (0 when negative, unless "
+              + "attribute-losses = true)"),
+          key("share", DataTypes.createDecimalType(9, 6), "Share of the level (profitlake.cost-model.referral.shares)"),
+          key("attributed_amount", MONEY, "round_half_even(base_amount x share, 2)"),
+          key("model", StringType, "Attribution model: fixed-share-chain"),
+          runId()));
 
   public static final TableSpec COST_TO_SERVE = new TableSpec("cost_to_serve",
       "Allocation lineage, trace the dollar: what each customer drew from each activity's pool in a period, by its "
@@ -187,7 +210,7 @@ public final class Tables {
   /** Every table this version writes, in creation order. */
   public static List<TableSpec> all(List<String> activityColumns) {
     return List.of(QUARANTINE, JOB_RUNS, DIM_CUSTOMER, DIM_PERIOD, customerProfitability(activityColumns), COST_TO_SERVE,
-        COST_POOL_RECONCILIATION);
+        COST_POOL_RECONCILIATION, REFERRAL_ATTRIBUTION);
   }
 
 

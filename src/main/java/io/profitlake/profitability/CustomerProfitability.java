@@ -1,6 +1,7 @@
 package io.profitlake.profitability;
 
 import static org.apache.spark.sql.functions.bround;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
@@ -76,7 +77,8 @@ public final class CustomerProfitability {
       Dataset<Row> one = part.select(shaped.toArray(Column[]::new));
       all = all == null ? one : all.unionByName(one);
     }
-    Column[] sums = columns.stream().map(c -> org.apache.spark.sql.functions.sum(col(c)).cast(MONEY).as(c))
+    Column[] sums = columns.stream()
+        .map(c -> coalesce(org.apache.spark.sql.functions.sum(col(c)), lit(0)).cast(MONEY).as(c))
         .toArray(Column[]::new);
     return all.groupBy(col("customer_id"), col("period")).agg(sums[0], java.util.Arrays.copyOfRange(sums, 1, sums.length));
   }

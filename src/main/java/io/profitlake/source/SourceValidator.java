@@ -216,6 +216,21 @@ final class SourceValidator {
     return result;
   }
 
+  /**
+   * Step 4, second rule: the referral that closes a cycle (the latest in it) is quarantined, so the
+   * accepted referrals form a forest.
+   */
+  static Dataset<Row> checkReferralCycles(Dataset<Row> referrals) {
+    Dataset<Row> closing = io.profitlake.referral.ReferralForest.cycleClosingReferrals(
+            referrals.where(col(REASON).isNull()))
+        .select(col("referral_id").as("_closing_id"), lit(true).as("_closes_cycle"));
+    Column closes = col(REASON).isNull().and(col("_closes_cycle").isNotNull());
+    return referrals.join(closing, col("referral_id").equalTo(col("_closing_id")), "left")
+        .withColumn(FIELD, when(closes, lit("referrer_customer_id")).otherwise(col(FIELD)))
+        .withColumn(REASON, when(closes, lit(ReasonCode.REFERRAL_CYCLE.name())).otherwise(col(REASON)))
+        .drop("_closing_id", "_closes_cycle");
+  }
+
   /** Step 4 (referrals): a referred customer keeps its earliest referral, ties by referral_id. */
   static Dataset<Row> checkDuplicateReferrals(Dataset<Row> referrals) {
     var order = Window.partitionBy(col("referred_customer_id"), col(REASON).isNull())

@@ -23,6 +23,7 @@ public final class Sources {
     SourceReader reader = new SourceReader(spark);
     Map<String, Dataset<Row>> checked = new LinkedHashMap<>();
     Map<String, Dataset<Row>> accepted = new LinkedHashMap<>();
+    java.util.List<Dataset<Row>> toRelease = new java.util.ArrayList<>();
     Dataset<Row> poolIds = spark.createDataset(
             new java.util.ArrayList<>(settings.costModel().allPoolIds()), org.apache.spark.sql.Encoders.STRING())
         .toDF("pool_id");
@@ -44,13 +45,17 @@ public final class Sources {
       rows = SourceValidator.checkReferences(contract, rows, accepted, Optional.of(poolIds),
           Optional.ofNullable(accepted.get("fx_rates")), settings.costModel().currency());
       if (contract.name().equals(Contracts.REFERRALS.name())) {
-        rows = SourceValidator.checkDuplicateReferrals(rows);
+        // The cycle check walks the graph in several jobs: it reads the checked referrals from memory.
+        rows = SourceValidator.checkDuplicateReferrals(rows).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> beforeCycles = rows;
+        rows = SourceValidator.checkReferralCycles(rows);
+        toRelease.add(beforeCycles);
       }
       // Read once: the accepted rows, the quarantine and the counts all come from this frame.
       rows = rows.persist(StorageLevel.MEMORY_AND_DISK());
       checked.put(contract.name(), rows);
       accepted.put(contract.name(), rows.where(col(SourceValidator.REASON).isNull()));
     }
-    return new ValidatedSources(checked);
+    return new ValidatedSources(checked, toRelease);
   }
 }

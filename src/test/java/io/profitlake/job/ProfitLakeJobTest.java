@@ -205,13 +205,19 @@ class ProfitLakeJobTest extends SparkTestBase {
         .subtract(financing), pnl.getDecimal(1));
     assertEquals(0, table("cost_pool_reconciliation").where(col("difference").notEqual(0)).count());
     assertTrue(financing.signum() > 0 && acquisition.signum() > 0, "the sample exercises every component");
+    // Referral value sits beside net profit: the identities of methods.md.
+    assertEquals(table("referral_attribution").selectExpr("sum(attributed_amount)").first().getDecimal(0),
+        table("customer_profitability").selectExpr("sum(referral_value)").first().getDecimal(0));
+    assertEquals(0, table("customer_profitability")
+        .where("total_relationship_value <> net_profit + referral_value").count());
+    assertTrue(table("referral_attribution").count() > 0, "the sample has referrals that earn");
   }
 
   @Test
   @Order(3)
   void rerunLeavesIdenticalContents() {
     List<String> tables = List.of("customer_profitability", "dim_customer", "dim_period", "quarantine",
-        "cost_to_serve", "cost_pool_reconciliation");
+        "cost_to_serve", "cost_pool_reconciliation", "referral_attribution");
     Map<String, Dataset<Row>> before = new HashMap<>();
     for (String name : tables) {
       before.put(name, contents(name).localCheckpoint());
