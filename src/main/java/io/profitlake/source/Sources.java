@@ -9,7 +9,6 @@ import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +22,6 @@ public final class Sources {
     SourceReader reader = new SourceReader(spark);
     Map<String, Dataset<Row>> checked = new LinkedHashMap<>();
     Map<String, Dataset<Row>> accepted = new LinkedHashMap<>();
-    java.util.List<Dataset<Row>> toRelease = new java.util.ArrayList<>();
     Dataset<Row> poolIds = spark.createDataset(
             new java.util.ArrayList<>(settings.costModel().allPoolIds()), org.apache.spark.sql.Encoders.STRING())
         .toDF("pool_id");
@@ -46,16 +44,15 @@ public final class Sources {
           Optional.ofNullable(accepted.get("fx_rates")), settings.costModel().currency());
       if (contract.name().equals(Contracts.REFERRALS.name())) {
         // The cycle check walks the graph in several jobs: it reads the checked referrals from memory.
-        rows = SourceValidator.checkDuplicateReferrals(rows).persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> beforeCycles = rows;
+        rows = SourceValidator.checkDuplicateReferrals(rows).localCheckpoint();
         rows = SourceValidator.checkReferralCycles(rows);
-        toRelease.add(beforeCycles);
       }
-      // Read once: the accepted rows, the quarantine and the counts all come from this frame.
-      rows = rows.persist(StorageLevel.MEMORY_AND_DISK());
+      // Computed once, here: the accepted rows, the quarantine and the counts all come from this frame.
+      // The checkpoint also cuts the contract's long plan out of every later plan that reads the source.
+      rows = rows.localCheckpoint();
       checked.put(contract.name(), rows);
       accepted.put(contract.name(), rows.where(col(SourceValidator.REASON).isNull()));
     }
-    return new ValidatedSources(checked, toRelease);
+    return new ValidatedSources(checked);
   }
 }

@@ -28,11 +28,9 @@ public final class ValidatedSources {
   public static final String SOURCE_FILE = "source_file";
 
   private final Map<String, Dataset<Row>> checked;
-  private final List<Dataset<Row>> intermediate;
 
-  ValidatedSources(Map<String, Dataset<Row>> checked, List<Dataset<Row>> intermediate) {
+  ValidatedSources(Map<String, Dataset<Row>> checked) {
     this.checked = Map.copyOf(checked);
-    this.intermediate = List.copyOf(intermediate);
   }
 
   /** The accepted rows of a source, with exactly its contract's columns, parsed. */
@@ -112,6 +110,5 @@ public final class ValidatedSources {
   /** Releases the cached frames. */
   public void release() {
     checked.values().forEach(Dataset::unpersist);
-    intermediate.forEach(Dataset::unpersist);
   }
 }
