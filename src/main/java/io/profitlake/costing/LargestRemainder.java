@@ -1,7 +1,6 @@
 package io.profitlake.costing;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
@@ -20,12 +19,11 @@ import org.apache.spark.sql.types.DataTypes;
 /**
  * The largest-remainder rule (methods.md): each part gets floor(share) in cents, then the cents left
  * go one each to the parts with the largest remainders, ties to the smaller key. The parts add up
- * to the total exactly. Runs per group with window functions; nothing is collected.
+ * to the total exactly. Runs per group with window functions; nothing is collected. Shares that do
+ * not add up to the total (cents left below zero or above the number of parts) leave the parts off
+ * the total, which the pool reconciliation turns into a failed run (exit 5).
  */
 public final class LargestRemainder {
-  /** Set on every part of a group whose leftover cents are negative or exceed its parts. */
-  public static final String INVALID = "_lr_invalid";
-
   private LargestRemainder() {}
 
   /**
@@ -49,7 +47,6 @@ public final class LargestRemainder {
         .withColumn("_lr_left", col(totalColumn).multiply(lit(100)).cast(DataTypes.createDecimalType(20, 0))
             .minus(sum(col("_lr_floor")).over(byGroup)))
         .withColumn("_lr_rank", row_number().over(ranked))
-        .withColumn(INVALID, col("_lr_left").lt(0).or(col("_lr_left").gt(count(lit(1)).over(byGroup))))
         .withColumn(out, col("_lr_floor").plus(when(col("_lr_rank").leq(col("_lr_left")), lit(1)).otherwise(lit(0)))
             .divide(lit(100)).cast(DataTypes.createDecimalType(18, 2)))
         .drop("_lr_floor", "_lr_remainder", "_lr_left", "_lr_rank");

@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -87,7 +86,7 @@ public final class PoolAllocation {
         col("allocated_amount"));
 
     Dataset<Row> allocatedPerPool = lines.groupBy("period", "pool_id")
-        .agg(sum("allocated_amount").as("allocated"), max(col(LargestRemainder.INVALID)).as("split_failed"));
+        .agg(sum("allocated_amount").as("allocated"));
     Dataset<Row> resourceBooks = resource
         .join(allocatedPerPool, new String[] {"period", "pool_id"}, "left")
         .select(col("pool_id"), col("period"), col("pool_type"), col("mode"), col("capacity_minutes"), col("used_minutes"),

@@ -1,7 +1,5 @@
 package io.profitlake.source;
 
-import static org.apache.spark.sql.functions.col;
-
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -44,9 +42,5 @@ public record SourceContract(
 
   public List<String> columnNames() {
     return fields.stream().map(Field::name).toList();
-  }
-
-  static Column c(String name) {
-    return col(name);
   }
 }
