@@ -163,6 +163,30 @@ class SourceReadingTest extends SparkTestBase {
   }
 
   @Test
+  void deltaTableIsReadThroughDelta() throws Exception {
+    Path in = input("delta");
+    StructType schema = new StructType()
+        .add("call_id", DataTypes.StringType).add("customer_id", DataTypes.StringType)
+        .add("call_ts", DataTypes.TimestampType).add("queue", DataTypes.StringType)
+        .add("wait_seconds", DataTypes.IntegerType).add("talk_seconds", DataTypes.IntegerType);
+    Path table = in.resolve("calls-delta");
+    spark.createDataFrame(List.of(
+        RowFactory.create("L1", "C1", Timestamp.valueOf("2024-01-10 09:00:00"), "Q", 30, 300),
+        RowFactory.create("L2", "C1", Timestamp.valueOf("2024-01-11 09:00:00"), "Q", -1, 300)), schema)
+        .write().format("delta").save(table.toString());
+    // An overwrite leaves the first version's files on disk: only the current version may be read.
+    spark.createDataFrame(List.of(
+        RowFactory.create("L1", "C1", Timestamp.valueOf("2024-01-10 09:00:00"), "Q", 30, 300),
+        RowFactory.create("L3", "C9", Timestamp.valueOf("2024-01-12 09:00:00"), "Q", 5, 60)), schema)
+        .write().format("delta").mode("overwrite").save(table.toString());
+    String extra = "profitlake.sources.calls { path = \"" + table + "\", format = delta }\n";
+    SourceCount calls = counts(in, extra).get("calls");
+    assertEquals(2, calls.read());
+    assertEquals(1, calls.accepted());
+    assertEquals(Map.of("UNKNOWN_CUSTOMER", 1L), calls.byReason());
+  }
+
+  @Test
   void jsonLinesAreValidatedLikeText() throws Exception {
     Path in = input("json");
     Path folder = in.resolve("calls-json");
