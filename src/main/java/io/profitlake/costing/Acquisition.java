@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.trunc;
 import static org.apache.spark.sql.functions.when;
 
+import io.profitlake.currency.Money;
 import io.profitlake.profitability.Periods;
 import java.math.BigDecimal;
 import org.apache.spark.sql.Column;
@@ -59,7 +60,7 @@ public final class Acquisition {
         .agg(sum(col("_instalment")).as("_cents"))
         .select(col("customer_id"), col("period"),
             col("_cents").cast(DataTypes.createDecimalType(20, 0)).divide(lit(100))
-                .cast(DataTypes.createDecimalType(18, 2)).as(ACQUISITION_COST));
+                .cast(Money.TYPE).as(ACQUISITION_COST));
   }
 
 }

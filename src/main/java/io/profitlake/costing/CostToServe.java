@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
+import io.profitlake.currency.Money;
 import io.profitlake.config.CostModel;
 import io.profitlake.job.JobFailure;
 import io.profitlake.profitability.Periods;
@@ -66,11 +67,11 @@ public final class CostToServe {
     List<Column> columns = new ArrayList<>(List.of(col("customer_id"), col("period")));
     Column total = lit(BigDecimal.ZERO);
     for (String activity : activities) {
-      Column amount = coalesce(col(activity), lit(BigDecimal.ZERO)).cast(DataTypes.createDecimalType(18, 2));
+      Column amount = coalesce(col(activity), lit(BigDecimal.ZERO)).cast(Money.TYPE);
       columns.add(amount.as(activityColumn(activity)));
       total = total.plus(amount);
     }
-    columns.add(total.cast(DataTypes.createDecimalType(18, 2)).as(COST_TO_SERVE));
+    columns.add(Money.of(total).as(COST_TO_SERVE));
     List<Dataset<Row>> cached = new ArrayList<>(allocation.cached());
     cached.add(usage);
     return new Result(lines, allocation.reconciliation(), pivot.select(columns.toArray(Column[]::new)), cached);

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.profitlake.currency.Money;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -48,7 +49,7 @@ public final class LargestRemainder {
             .minus(sum(col("_lr_floor")).over(byGroup)))
         .withColumn("_lr_rank", row_number().over(ranked))
         .withColumn(out, col("_lr_floor").plus(when(col("_lr_rank").leq(col("_lr_left")), lit(1)).otherwise(lit(0)))
-            .divide(lit(100)).cast(DataTypes.createDecimalType(18, 2)))
+            .divide(lit(100)).cast(Money.TYPE))
         .drop("_lr_floor", "_lr_remainder", "_lr_left", "_lr_rank");
   }
 }

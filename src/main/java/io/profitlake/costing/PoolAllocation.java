@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.profitlake.currency.Money;
 import io.profitlake.config.CostModel;
 import io.profitlake.config.CostModel.AllocationMode;
 import java.math.BigDecimal;
@@ -28,7 +29,7 @@ import org.apache.spark.sql.types.StructType;
  * minutes of its activities (stage 2), both with the largest-remainder rule.
  */
 public final class PoolAllocation {
-  static final DataType MONEY = DataTypes.createDecimalType(18, 2);
+  static final DataType MONEY = Money.TYPE;
   static final DataType RATE = DataTypes.createDecimalType(24, 10);
   public static final String RESOURCE = "RESOURCE";
   public static final String SHARED = "SHARED";

@@ -16,6 +16,7 @@ import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.trunc;
 
+import io.profitlake.currency.Money;
 import io.profitlake.profitability.Periods;
 import java.math.BigDecimal;
 import java.sql.Date;
@@ -37,7 +38,7 @@ public final class Receivables {
         .withColumn("period", date_format(col("written_off_date"), "yyyy-MM"))
         .where(col("period").isin(periods.names().toArray()))
         .groupBy(col("customer_id"), col("period"))
-        .agg(sum(col("written_off_amount")).cast(DataTypes.createDecimalType(18, 2)).as(BAD_DEBT));
+        .agg(sum(col("written_off_amount")).cast(Money.TYPE).as(BAD_DEBT));
   }
 
   /**
@@ -62,6 +63,6 @@ public final class Receivables {
         .where(col("period").isin(periods.names().toArray()))
         .withColumn("_cost", cost)
         .groupBy(col("customer_id"), col("period"))
-        .agg(sum(col("_cost")).cast(DataTypes.createDecimalType(18, 2)).as(FINANCING_COST));
+        .agg(sum(col("_cost")).cast(Money.TYPE).as(FINANCING_COST));
   }
 }

@@ -34,7 +34,7 @@ public final class Currency {
     for (String amount : amounts) {
       Column converted = when(col(currencyColumn).equalTo(lit(baseCurrency)), col(amount))
           .otherwise(bround(col(amount).multiply(col("_fx_rate")), 2));
-      joined = joined.withColumn(amount, converted.cast(DataTypes.createDecimalType(18, 2)));
+      joined = joined.withColumn(amount, Money.of(converted));
     }
     return joined.drop("_fx_period", "_fx_currency", "_fx_rate");
   }

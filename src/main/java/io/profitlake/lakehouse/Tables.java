@@ -9,6 +9,7 @@ import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
 
+import io.profitlake.currency.Money;
 import io.profitlake.lakehouse.TableSpec.WriteMode;
 import java.util.List;
 import org.apache.spark.sql.types.DataType;
@@ -20,7 +21,7 @@ public final class Tables {
   private Tables() {}
 
   /** Money in outputs: DECIMAL(18,2). */
-  public static final DataType MONEY = DataTypes.createDecimalType(18, 2);
+  public static final DataType MONEY = Money.TYPE;
   /** Percentages: round_half_even(100 x n / d, 2). */
   public static final DataType PERCENT = DataTypes.createDecimalType(9, 2);
 

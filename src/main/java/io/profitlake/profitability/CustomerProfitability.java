@@ -13,6 +13,7 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.when;
 
+import io.profitlake.currency.Money;
 import io.profitlake.revenue.RevenueSide;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -40,7 +41,7 @@ public final class CustomerProfitability {
     for (String column : componentColumns) {
       anyNonZero = anyNonZero.or(col(column).notEqual(lit(0)));
     }
-    Column periodIndex = expr("year(to_date(period || '-01')) * 12 + month(to_date(period || '-01')) - 1");
+    Column periodIndex = Periods.index("period");
     Dataset<Row> active = components.where(anyNonZero)
         .withColumn("_index", periodIndex)
         .groupBy(col("customer_id"))
@@ -57,7 +58,7 @@ public final class CustomerProfitability {
     Dataset<Row> joined = grid.join(components, new String[] {"customer_id", "period"}, "left");
     for (String column : componentColumns) {
       joined = joined.withColumn(column,
-          when(col(column).isNull(), lit(0).cast(DataTypes.createDecimalType(18, 2))).otherwise(col(column)));
+          when(col(column).isNull(), lit(0).cast(MONEY)).otherwise(col(column)));
     }
     return joined.withColumn("gross_margin_pct", percent(col(RevenueSide.GROSS_MARGIN), col(RevenueSide.NET_REVENUE)));
   }
@@ -91,7 +92,7 @@ public final class CustomerProfitability {
         .withColumn("net_margin_pct", percent(col("net_profit"), col(RevenueSide.NET_REVENUE)));
   }
 
-  private static final org.apache.spark.sql.types.DataType MONEY = DataTypes.createDecimalType(18, 2);
+  private static final org.apache.spark.sql.types.DataType MONEY = Money.TYPE;
 
   /** round_half_even(100 x numerator / denominator, 2); null when the denominator is 0. */
   public static Column percent(Column numerator, Column denominator) {

@@ -20,6 +20,12 @@ public record Periods(YearMonth first, YearMonth last) {
     return names;
   }
 
+  /** The same index computed in Spark from a yyyy-MM column. */
+  public static org.apache.spark.sql.Column index(String periodColumn) {
+    return org.apache.spark.sql.functions.expr("year(to_date(" + periodColumn + " || '-01')) * 12 + month(to_date("
+        + periodColumn + " || '-01')) - 1");
+  }
+
   /** Months since year 0: consecutive periods differ by 1, which makes ranges and windows simple. */
   public static int index(YearMonth month) {
     return month.getYear() * 12 + month.getMonthValue() - 1;

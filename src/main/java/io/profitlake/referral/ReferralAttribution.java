@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.profitlake.currency.Money;
 import io.profitlake.config.CostModel.ReferralModel;
 import java.math.BigDecimal;
 import org.apache.spark.sql.Column;
@@ -25,14 +26,9 @@ import org.apache.spark.sql.types.DataTypes;
 public final class ReferralAttribution {
   public static final String MODEL = "fixed-share-chain";
   public static final String REFERRAL_VALUE = "referral_value";
-  private static final org.apache.spark.sql.types.DataType MONEY = DataTypes.createDecimalType(18, 2);
+  private static final org.apache.spark.sql.types.DataType MONEY = Money.TYPE;
 
   private ReferralAttribution() {}
-
-  /** Months since year 0 of a yyyy-MM column: consecutive periods differ by 1. */
-  private static Column monthIndex(String yyyyMm) {
-    return expr("year(to_date(concat(" + yyyyMm + ", '-01'))) * 12 + month(to_date(concat(" + yyyyMm + ", '-01'))) - 1");
-  }
 
   /**
    * @param referrals accepted referrals (referred_customer_id, referral_date)
@@ -45,7 +41,7 @@ public final class ReferralAttribution {
       ReferralModel model) {
     Dataset<Row> windows = referrals.select(col("referred_customer_id").as("customer_id"),
         expr("year(referral_date) * 12 + month(referral_date) - 1").as("_from"));
-    Column periodIndex = monthIndex("period");
+    Column periodIndex = io.profitlake.profitability.Periods.index("period");
     Dataset<Row> credited = netProfit.where(col("net_profit").notEqual(lit(0)))
         .join(windows, "customer_id")
         .where(periodIndex.geq(col("_from")).and(periodIndex.leq(col("_from").plus(model.windowMonths() - 1))));

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.profitlake.currency.Money;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -59,7 +60,7 @@ public final class RevenueSide {
 
   /** Exact cents: every input is already in cents, so the cast only narrows the type. */
   static Column money(Column amount) {
-    return amount.cast(DataTypes.createDecimalType(18, 2));
+    return Money.of(amount);
   }
 
 }

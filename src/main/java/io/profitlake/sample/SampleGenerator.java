@@ -22,6 +22,7 @@ import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import io.profitlake.currency.Money;
 import io.profitlake.config.CostModel;
 import java.time.YearMonth;
 import java.util.ArrayList;
@@ -74,7 +75,7 @@ public final class SampleGenerator {
   }
 
   private static Column money(Column amount) {
-    return bround(amount, 2).cast(DataTypes.createDecimalType(18, 2));
+    return Money.of(bround(amount, 2));
   }
 
   private Column monthStart(Column monthIndex) {
@@ -91,6 +92,7 @@ public final class SampleGenerator {
       // After the write: Spark's overwrite clears each source folder first.
       BadRows.inject(sample, outDir, spark.sparkContext().hadoopConfiguration());
     }
+    sample.customerBase().unpersist();
     LOG.info("sample written to {}", outDir);
   }
 
@@ -354,7 +356,7 @@ public final class SampleGenerator {
     }
     org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
         .add("pool_id", DataTypes.StringType)
-        .add("base_amount", DataTypes.createDecimalType(18, 2));
+        .add("base_amount", Money.TYPE);
     Dataset<Row> poolRows = spark.createDataFrame(pools, schema);
     Column m = col("m");
     return spark.range(0, months, 1, 1).toDF("m").crossJoin(poolRows)

@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,10 +92,6 @@ public final class ValidatedSources {
       result.put(source, new SourceCount(source, read, accepted, read - accepted, invalid, reasons));
     }
     return result;
-  }
-
-  public List<String> sources() {
-    return new ArrayList<>(Contracts.ALL.keySet());
   }
 
   private Dataset<Row> frame(String source) {
