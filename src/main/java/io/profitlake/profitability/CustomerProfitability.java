@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.bround;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
@@ -33,27 +32,35 @@ public final class CustomerProfitability {
   private CustomerProfitability() {}
 
   /**
-   * @param components customer_id, period and money components, sparse (a row where any is set)
+   * @param components customer_id, period and money components of the processed periods, sparse (a
+   *     row where any is set)
    * @param componentColumns the money columns of {@code components}
+   * @param elsewhere the same columns for periods outside the processed ones, as the lakehouse holds
+   *     them: they only widen the span of periods a customer has rows in
    */
-  public static Dataset<Row> rows(Dataset<Row> components, List<String> componentColumns, Periods periods) {
+  public static Dataset<Row> rows(Dataset<Row> components, List<String> componentColumns, Periods periods,
+      Dataset<Row> elsewhere) {
     Column anyNonZero = lit(false);
     for (String column : componentColumns) {
       anyNonZero = anyNonZero.or(col(column).notEqual(lit(0)));
     }
     Column periodIndex = Periods.index("period");
-    Dataset<Row> active = components.where(anyNonZero)
+    List<String> keyed = new java.util.ArrayList<>(List.of("customer_id", "period"));
+    keyed.addAll(componentColumns);
+    Column[] shape = keyed.stream().map(c -> col(c)).toArray(Column[]::new);
+    Dataset<Row> active = components.select(shape).unionByName(elsewhere.select(shape)).where(anyNonZero)
         .withColumn("_index", periodIndex)
         .groupBy(col("customer_id"))
         .agg(min(col("_index")).as("_from"), max(col("_index")).as("_to"));
     int lastIndex = Periods.index(periods.last());
     int firstIndex = Periods.index(periods.first());
     Dataset<Row> grid = active
+        // A span wholly before or after the processed periods gives no row (sequence would count down).
+        .where(col("_to").plus(QUIET_TAIL_PERIODS).geq(lit(firstIndex)).and(col("_from").leq(lit(lastIndex))))
         .select(col("customer_id"), explode(sequence(
             greatest(col("_from"), lit(firstIndex)),
             least(col("_to").plus(QUIET_TAIL_PERIODS), lit(lastIndex)))).as("_index"))
-        .withColumn("period", expr("date_format(make_date(cast(floor(_index / 12) as int), "
-            + "cast(_index % 12 + 1 as int), 1), 'yyyy-MM')"))
+        .withColumn("period", Periods.name(col("_index")))
         .drop("_index");
     Dataset<Row> joined = grid.join(components, new String[] {"customer_id", "period"}, "left");
     for (String column : componentColumns) {

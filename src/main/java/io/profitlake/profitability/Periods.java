@@ -20,10 +20,26 @@ public record Periods(YearMonth first, YearMonth last) {
     return names;
   }
 
+  /** The {@code count} periods before the first one, oldest first. */
+  public List<String> preceding(int count) {
+    List<String> names = new ArrayList<>();
+    for (int back = count; back >= 1; back--) {
+      names.add(first.minusMonths(back).toString());
+    }
+    return names;
+  }
+
   /** The same index computed in Spark from a yyyy-MM column. */
   public static org.apache.spark.sql.Column index(String periodColumn) {
     return org.apache.spark.sql.functions.expr("year(to_date(" + periodColumn + " || '-01')) * 12 + month(to_date("
         + periodColumn + " || '-01')) - 1");
+  }
+
+  /** The yyyy-MM name of a period index column (the inverse of {@link #index(String)}). */
+  public static org.apache.spark.sql.Column name(org.apache.spark.sql.Column index) {
+    return org.apache.spark.sql.functions.date_format(org.apache.spark.sql.functions.make_date(
+        org.apache.spark.sql.functions.floor(index.divide(12)).cast("int"),
+        index.mod(12).plus(1).cast("int"), org.apache.spark.sql.functions.lit(1)), "yyyy-MM");
   }
 
   /** Months since year 0: consecutive periods differ by 1, which makes ranges and windows simple. */

@@ -106,7 +106,7 @@ class RevenueSideTest extends SparkTestBase {
         RowFactory.create("C3", "2024-06", d("0.00"), d("0.00"), d("0.00"), d("0.00"), d("0.00"))), schema);
     List<String> columns = List.of("net_revenue", "returns", "cogs", "gross_margin", "commissions");
     List<Row> rows = CustomerProfitability.rows(components, columns,
-            new Periods(YearMonth.of(2024, 1), YearMonth.of(2025, 6)))
+            new Periods(YearMonth.of(2024, 1), YearMonth.of(2025, 6)), components.limit(0))
         .orderBy("customer_id", "period").select("customer_id", "period", "net_revenue", "gross_margin_pct")
         .collectAsList();
     // C1: last non-zero period 2024-03, so rows 2024-01 .. 2025-02 (14 rows), quiet ones at 0.
@@ -120,6 +120,32 @@ class RevenueSideTest extends SparkTestBase {
     }
     expected.add(RowFactory.create("C2", "2025-05", d("8.00"), d("75.00")));
     expected.add(RowFactory.create("C2", "2025-06", d("0.00"), null));
+    assertEquals(expected, rows);
+  }
+
+  @Test
+  void aPeriodRerunKeepsTheRowsThatActivityInOtherPeriodsGives() {
+    StructType schema = new StructType().add("customer_id", DataTypes.StringType).add("period", DataTypes.StringType)
+        .add("net_revenue", MONEY).add("cogs", MONEY).add("gross_margin", MONEY);
+    Dataset<Row> inRange = spark.createDataFrame(List.<Row>of(), schema);
+    // Rows the lakehouse holds for other periods. C4: active 2024-01, so rows through 2024-12. C5: active
+    // 2023-01 and 2025-01, so rows all along in between. C6: last active 2023-05, rows only through 2024-04.
+    // C7: a quiet row only, which widens nothing.
+    Dataset<Row> elsewhere = spark.createDataFrame(List.of(
+        RowFactory.create("C4", "2024-01", d("10.00"), d("0.00"), d("10.00")),
+        RowFactory.create("C5", "2023-01", d("0.00"), d("3.00"), d("-3.00")),
+        RowFactory.create("C5", "2025-01", d("1.00"), d("0.00"), d("1.00")),
+        RowFactory.create("C6", "2023-05", d("1.00"), d("0.00"), d("1.00")),
+        RowFactory.create("C7", "2024-05", d("0.00"), d("0.00"), d("0.00"))), schema);
+    List<Row> rows = CustomerProfitability.rows(inRange, List.of("net_revenue", "cogs", "gross_margin"),
+            new Periods(YearMonth.of(2024, 6), YearMonth.of(2024, 8)), elsewhere)
+        .orderBy("customer_id", "period").select("customer_id", "period", "net_revenue", "cogs").collectAsList();
+    List<Row> expected = new ArrayList<>();
+    for (String customer : List.of("C4", "C5")) {
+      for (String period : List.of("2024-06", "2024-07", "2024-08")) {
+        expected.add(RowFactory.create(customer, period, d("0.00"), d("0.00")));
+      }
+    }
     assertEquals(expected, rows);
   }
 }
