@@ -56,12 +56,13 @@ final class JobRunLog {
     versions.put(table.name(), result.version());
   }
 
+  /** Rows written per table, in the order the run wrote them. */
   Map<String, Long> rowsWritten() {
-    return Map.copyOf(rowsWritten);
+    return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rowsWritten));
   }
 
   Map<String, Long> versions() {
-    return Map.copyOf(versions);
+    return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(versions));
   }
 
   void succeeded() {

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.not;
 
 import io.profitlake.config.Settings;
 import io.profitlake.currency.Currency;
@@ -15,7 +16,11 @@ import io.profitlake.costing.Acquisition;
 import io.profitlake.costing.CostToServe;
 import io.profitlake.costing.DriverUnits;
 import io.profitlake.costing.Receivables;
+import io.profitlake.insights.CustomerValue;
+import io.profitlake.insights.Insights;
+import io.profitlake.insights.WhaleCurve;
 import io.profitlake.lakehouse.TableSpec;
+import io.profitlake.prospect.ProspectScoring;
 import io.profitlake.lakehouse.Tables;
 import io.profitlake.profitability.CustomerProfitability;
 import io.profitlake.profitability.Dimensions;
@@ -123,7 +128,16 @@ public final class ProfitLakeJob {
       withReferrals.add(ReferralAttribution.REFERRAL_VALUE);
       Dataset<Row> combined = CustomerProfitability.combine(
           List.of(beforeReferrals, ReferralAttribution.referralValue(attribution)), withReferrals);
-      Dataset<Row> dense = CustomerProfitability.withNetProfit(CustomerProfitability.rows(combined, withReferrals, periods))
+      // What the lakehouse holds outside the processed periods, so that a period rerun gives the rows a
+      // full run gives: rows of other periods widen the span a customer has rows in, and the 11 periods
+      // before the first processed one carry the t12m sums, the unprofitable run and the status.
+      // Both are materialised (dense and history below) before this run writes the table.
+      Dataset<Row> recorded = lakehouse.read(profitabilityTable);
+      Dataset<Row> history = recorded
+          .where(col(Tables.PERIOD).isin(periods.preceding(Insights.TRAILING_PERIODS - 1).toArray()))
+          .localCheckpoint();
+      Dataset<Row> dense = CustomerProfitability.withNetProfit(CustomerProfitability.rows(combined, withReferrals,
+              periods, recorded.where(not(col(Tables.PERIOD).isin(periods.names().toArray())))))
           .localCheckpoint();
       Dataset<Row> profitability = dense
           .withColumn("total_relationship_value",
@@ -134,6 +148,11 @@ public final class ProfitLakeJob {
           .withColumn("referred_net_profit", coalesce(col("referred_net_profit"), lit(BigDecimal.ZERO)).cast(Tables.MONEY))
           .withColumn(Tables.RUN_ID, lit(runId));
 
+      spark.sparkContext().setJobDescription("insights");
+      Insights.Result insights = Insights.enrich(profitability, history, activityColumns,
+          settings.costModel().thresholds());
+      Dataset<Row> enriched = insights.profitability().localCheckpoint();
+
       runLog.wrote(Tables.REFERRAL_ATTRIBUTION,
           lakehouse.write(Tables.REFERRAL_ATTRIBUTION, attribution, periods.names()));
       runLog.wrote(Tables.COST_TO_SERVE, lakehouse.write(Tables.COST_TO_SERVE,
@@ -143,12 +162,30 @@ public final class ProfitLakeJob {
       runLog.wrote(Tables.DIM_CUSTOMER, lakehouse.write(Tables.DIM_CUSTOMER,
           Dimensions.customers(sources.accepted("customers"), settings.pepper()).withColumn(Tables.RUN_ID, lit(runId)),
           List.of()));
-      runLog.wrote(profitabilityTable, lakehouse.write(profitabilityTable, profitability, periods.names()));
+      runLog.wrote(profitabilityTable, lakehouse.write(profitabilityTable, enriched, periods.names()));
+      runLog.wrote(Tables.PROFITABILITY_MIGRATION, lakehouse.write(Tables.PROFITABILITY_MIGRATION,
+          insights.migration().withColumn(Tables.RUN_ID, lit(runId)), periods.names()));
+      runLog.wrote(Tables.WHALE_CURVE, lakehouse.write(Tables.WHALE_CURVE,
+          WhaleCurve.points(enriched).withColumn(Tables.RUN_ID, lit(runId)), periods.names()));
+      runLog.wrote(Tables.WHALE_CURVE_SUMMARY, lakehouse.write(Tables.WHALE_CURVE_SUMMARY,
+          WhaleCurve.summary(enriched).withColumn(Tables.RUN_ID, lit(runId)), periods.names()));
+
+      // Snapshots over everything the lakehouse holds up to the last processed period, this run's rows included.
+      String asOf = periods.last().toString();
+      Dataset<Row> upToLast = lakehouse.read(profitabilityTable).where(col(Tables.PERIOD).leq(lit(asOf)));
+      runLog.wrote(Tables.CUSTOMER_VALUE, lakehouse.write(Tables.CUSTOMER_VALUE,
+          CustomerValue.asOf(upToLast, asOf).withColumn(Tables.RUN_ID, lit(runId)), List.of()));
+      spark.sparkContext().setJobDescription("prospect scores");
+      runLog.wrote(Tables.PROSPECT_SCORES, lakehouse.write(Tables.PROSPECT_SCORES,
+          ProspectScoring.score(sources.accepted("customers"), upToLast, sources.accepted("prospects"),
+              settings.costModel().thresholds()).withColumn(Tables.RUN_ID, lit(runId)), List.of()));
       books.unpersist();
       costs.release();
       ancestors.unpersist();
       attribution.unpersist();
       dense.unpersist();
+      history.unpersist();
+      enriched.unpersist();
       beforeReferrals.unpersist();
       invoices.unpersist();
       lines.unpersist();

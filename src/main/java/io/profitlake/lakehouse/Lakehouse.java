@@ -63,6 +63,11 @@ public final class Lakehouse {
     }
   }
 
+  /** A declared table as it stands (its current version). */
+  public Dataset<Row> read(TableSpec table) {
+    return spark.table(qualified(table));
+  }
+
   /** Tags every following Delta commit of this session with the run id. */
   public void tagCommits(String runId) {
     spark.conf().set(USER_METADATA, "run_id=" + runId);

@@ -10,6 +10,9 @@ import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
 
 import io.profitlake.currency.Money;
+import io.profitlake.insights.Insights;
+import io.profitlake.insights.Segments;
+import io.profitlake.insights.WhaleCurve;
 import io.profitlake.lakehouse.TableSpec.WriteMode;
 import java.util.List;
 import org.apache.spark.sql.types.DataType;
@@ -139,7 +142,30 @@ public final class Tables {
         key("total_relationship_value", MONEY, "net_profit + referral_value"),
         key("referred_customers_direct", LongType, "Customers it referred directly (the referral forest of this run)"),
         key("referred_customers_total", LongType, "Customers down its whole referral tree, at any depth"),
-        key("referred_net_profit", MONEY, "Net profit in the period of all customers down its referral tree"),
+        key("referred_net_profit", MONEY, "Net profit in the period of all customers down its referral tree")));
+    for (String component : Insights.trailingComponents(activityColumns)) {
+      columns.add(key(Insights.t12m(component), MONEY, "Trailing 12 months: " + component + " summed over this period "
+          + "and the 11 before it (periods without a row count 0; fewer at the start of the history)"));
+    }
+    columns.addAll(List.of(
+        key(Insights.RANK, IntegerType, "Rank in the period by net_profit descending, ties by customer_id (1 = best)"),
+        key(Insights.DECILE, IntegerType, "ntile(10) in rank order (1 = best tenth; the first deciles take the extra "
+            + "customers)"),
+        key(Insights.T12M_RANK, IntegerType, "Rank in the period by t12m_net_profit descending, ties by customer_id"),
+        key(Insights.T12M_DECILE, IntegerType, "ntile(10) in t12m_rank order"),
+        key(Insights.STATUS, StringType, "PROFITABLE (t12m_net_profit > band), UNPROFITABLE (< -band) or BREAKEVEN; "
+            + "band = profitlake.cost-model.thresholds.status-band"),
+        of(Insights.GROSS_MARGIN_RATIO, Segments.RATIO, "t12m_gross_margin / t12m_net_revenue, 6 decimals; null when "
+            + "t12m_net_revenue <= 0"),
+        of(Insights.COST_TO_SERVE_RATIO, Segments.RATIO, "t12m_cost_to_serve / t12m_net_revenue, 6 decimals; null when "
+            + "t12m_net_revenue <= 0"),
+        key(Insights.SEGMENT, StringType, "Shapiro's quadrant against the period's medians of the two ratios (strictly "
+            + "above = high): PASSIVE (high margin, low cost to serve), CARRIAGE_TRADE (high, high), BARGAIN_BASEMENT "
+            + "(low, low), AGGRESSIVE (low, high); NO_REVENUE when t12m_net_revenue <= 0"),
+        key(Insights.UNPROFITABLE_IN_A_ROW, IntegerType, "Consecutive periods up to this one with "
+            + "t12m_total_relationship_value < 0"),
+        key(Insights.ACTION, StringType, "First matching rule on t12m figures: COLLECT, PROTECT, GROW, "
+            + "KEEP_FOR_REFERRALS, REVIEW_RELATIONSHIP, REPRICE, REDUCE_COST_TO_SERVE (README: Insights)"),
         runId()));
     return new TableSpec("customer_profitability",
         "The customer P&L per period, in base currency. A customer has a row from its first period with a non-zero "
@@ -208,11 +234,113 @@ public final class Tables {
           key("difference", MONEY, "amount + inflows - outflows - allocated - unused_capacity; must be 0.00"),
           runId()));
 
+  public static final TableSpec PROFITABILITY_MIGRATION = new TableSpec("profitability_migration",
+      "A row per customer and period whose status differs from its status in the previous period, with the P&L "
+          + "component whose signed t12m contribution to net profit moved most in the direction of the change.",
+      WriteMode.PERIOD_KEYED,
+      List.of(
+          key(CUSTOMER_ID, StringType, "Customer id"),
+          key(PERIOD, StringType, "Period of the new status (yyyy-MM)"),
+          key("previous_period", StringType, "The period before (yyyy-MM)"),
+          key("from_status", StringType, "Status in the previous period"),
+          key("to_status", StringType, "Status in this period"),
+          key("direction", StringType, "WORSENED or IMPROVED (PROFITABLE > BREAKEVEN > UNPROFITABLE)"),
+          key("main_driver", StringType, "Component whose signed t12m contribution (net_revenue +, every cost -) "
+              + "changed most negatively (worsened) or most positively (improved); ties to the first of net_revenue, "
+              + "cogs, commissions, cts_<activity>..., acquisition_cost, bad_debt, financing_cost"),
+          key("main_driver_change", MONEY, "That change of its signed t12m contribution"),
+          key("previous_t12m_net_profit", MONEY, "t12m_net_profit in the previous period"),
+          key("t12m_net_profit", MONEY, "t12m_net_profit in this period"),
+          runId()));
+
+  public static final TableSpec WHALE_CURVE = new TableSpec("whale_curve",
+      "Cumulative share of the period's total net profit against the share of customers, customers in rank order: "
+          + "1,000 points, the last the end point at exactly 1 (100%). Shares are null when total net profit <= 0.",
+      WriteMode.PERIOD_KEYED,
+      List.of(
+          key(PERIOD, StringType, "Period as yyyy-MM"),
+          key("point", IntegerType, "j = 1..1000"),
+          key("customer_share", WhaleCurve.SHARE, "j / 1000"),
+          key("customers_included", LongType, "ceil(n x j / 1000): the best customers counted at this point"),
+          key("cumulative_profit", MONEY, "Net profit of those customers"),
+          of("cumulative_profit_share", WhaleCurve.SHARE, "cumulative_profit / total net profit, 6 decimals "
+              + "(1 = 100%); null when the total is <= 0"),
+          runId()));
+
+  public static final TableSpec WHALE_CURVE_SUMMARY = new TableSpec("whale_curve_summary",
+      "The whale curve of each period in a few numbers: how high it peaks, where, and what the unprofitable "
+          + "customers destroy.",
+      WriteMode.PERIOD_KEYED,
+      List.of(
+          key(PERIOD, StringType, "Period as yyyy-MM"),
+          key("customers", LongType, "Customers with a row in the period (n)"),
+          key("total_net_profit", MONEY, "Sum of their net profit"),
+          key("peak_customers", LongType, "k: the shortest prefix (in rank order) reaching the highest cumulative "
+              + "profit, over all n prefixes"),
+          key("peak_customer_share", WhaleCurve.SHARE, "k / n, 6 decimals"),
+          key("peak_cumulative_profit", MONEY, "The highest cumulative profit"),
+          of("peak_profit_share", WhaleCurve.SHARE, "Peak height: peak_cumulative_profit / total_net_profit "
+              + "(1.5 = 150%); null when total_net_profit <= 0"),
+          key("unprofitable_customers", LongType, "Customers with net_profit < 0"),
+          key("unprofitable_customer_share", WhaleCurve.SHARE, "unprofitable_customers / n, 6 decimals"),
+          key("profit_destroyed", MONEY, "Sum of their negative net profit, as a positive amount"),
+          key("shares_defined", BooleanType, "false when total_net_profit <= 0: the profit shares are then null"),
+          runId()));
+
+  public static final TableSpec CUSTOMER_VALUE = new TableSpec("customer_value",
+      "One row per customer with a row in the last processed period: lifetime figures over every period the "
+          + "lakehouse holds up to it, its t12m figures, status, segment, action and unprofitable run in it.",
+      WriteMode.SNAPSHOT,
+      List.of(
+          key(CUSTOMER_ID, StringType, "Customer id"),
+          key("as_of_period", StringType, "The last processed period of the run that wrote it"),
+          key("t12m_net_revenue", MONEY, "Net revenue, trailing 12 months"),
+          key("t12m_net_profit", MONEY, "Net profit, trailing 12 months"),
+          key("t12m_referral_value", MONEY, "Referral value, trailing 12 months"),
+          key("t12m_total_relationship_value", MONEY, "Net profit + referral value, trailing 12 months"),
+          key(Insights.T12M_RANK, IntegerType, "Rank by t12m net profit (1 = best)"),
+          key(Insights.T12M_DECILE, IntegerType, "Decile by t12m net profit (1 = best tenth)"),
+          key(Insights.STATUS, StringType, "PROFITABLE, BREAKEVEN or UNPROFITABLE"),
+          key(Insights.SEGMENT, StringType, "Shapiro's quadrant or NO_REVENUE"),
+          key(Insights.ACTION, StringType, "Recommended action"),
+          key(Insights.UNPROFITABLE_IN_A_ROW, IntegerType, "Periods unprofitable in a row"),
+          key("first_period", StringType, "First period with a row in the lakehouse"),
+          key("periods_with_rows", LongType, "Periods with a row, up to as_of_period"),
+          key("lifetime_net_revenue", MONEY, "Net revenue over every period up to as_of_period"),
+          key("lifetime_net_profit", MONEY, "Net profit over every period up to as_of_period"),
+          key("lifetime_referral_value", MONEY, "Referral value over every period up to as_of_period"),
+          key("lifetime_total_relationship_value", MONEY, "lifetime_net_profit + lifetime_referral_value"),
+          runId()));
+
+  public static final TableSpec PROSPECT_SCORES = new TableSpec("prospect_scores",
+      "Expected first-year net profit of each prospect from look-alike customers (industry, size_band, region, "
+          + "lead_source = acquisition_channel), shrunk toward the parent cell (industry, size_band) and the global mean.",
+      WriteMode.SNAPSHOT,
+      List.of(
+          key("prospect_id", StringType, "Prospect id"),
+          of("industry", StringType, "Industry"),
+          of("size_band", StringType, "Size band"),
+          of("region", StringType, "Region"),
+          of("lead_source", StringType, "Channel it would come through"),
+          of("expected_first_year_profit", MONEY, "Shrunk estimate of the net profit of its first 12 months, "
+              + "HALF_EVEN to the cent; null with INSUFFICIENT_HISTORY"),
+          of("cell_level", StringType, "Estimate used: CELL (look-alikes exist), PARENT (none; its industry and "
+              + "size band), GLOBAL (neither); null with no eligible customer at all"),
+          key("lookalike_count", LongType, "n: eligible customers in its cell"),
+          key("parent_count", LongType, "n_p: eligible customers in its parent cell"),
+          key("eligible_customers", LongType, "N: customers whose whole first year the history covers"),
+          of("cell_mean_profit", MONEY, "Mean first-year net profit of the cell (null when n = 0)"),
+          of("parent_mean_profit", MONEY, "Mean of the parent cell (null when n_p = 0)"),
+          of("global_mean_profit", MONEY, "Mean of all eligible customers (null when N = 0)"),
+          key("recommendation", StringType, "PURSUE (above pursue-threshold), NURTURE (> 0), DEPRIORITIZE (<= 0) or "
+              + "INSUFFICIENT_HISTORY"),
+          runId()));
+
   /** Every table this version writes, in creation order. */
   public static List<TableSpec> all(List<String> activityColumns) {
     return List.of(QUARANTINE, JOB_RUNS, DIM_CUSTOMER, DIM_PERIOD, customerProfitability(activityColumns), COST_TO_SERVE,
-        COST_POOL_RECONCILIATION, REFERRAL_ATTRIBUTION);
+        COST_POOL_RECONCILIATION, REFERRAL_ATTRIBUTION, PROFITABILITY_MIGRATION, WHALE_CURVE, WHALE_CURVE_SUMMARY,
+        CUSTOMER_VALUE, PROSPECT_SCORES);
   }
-
 
 }

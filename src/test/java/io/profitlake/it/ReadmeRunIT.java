@@ -44,7 +44,9 @@ class ReadmeRunIT {
     assertTrue(run.output().contains("succeeded: periods 2024-01..2025-12"), run.output());
     assertTrue(run.output().matches("(?s).*customer_profitability\\s+[0-9,]+ rows written.*"), run.output());
     Path tables = cwd.resolve("lakehouse/warehouse/profitability.db");
-    for (String table : List.of("customer_profitability", "dim_customer", "dim_period", "job_runs", "quarantine")) {
+    for (String table : List.of("customer_profitability", "dim_customer", "dim_period", "job_runs", "quarantine",
+        "cost_to_serve", "cost_pool_reconciliation", "referral_attribution", "profitability_migration", "whale_curve",
+        "whale_curve_summary", "customer_value", "prospect_scores")) {
       assertTrue(Files.isDirectory(tables.resolve(table).resolve("_delta_log")), table);
     }
     assertTrue(Files.isDirectory(cwd.resolve("data/sample/transactions")));
