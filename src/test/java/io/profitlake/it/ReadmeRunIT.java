@@ -10,26 +10,40 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's first command, as a newcomer runs it: `bin/profitlake run` with no arguments, in a
  * folder holding only the project's conf/. It must generate the sample, build the lakehouse and
  * leave nothing else behind (no metastore_db, derby.log or spark-warehouse in the working folder).
+ * Then every notebook runs on the lakehouse it made.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReadmeRunIT {
+
+  /** The README run's folder: the notebooks then read its lakehouse. */
+  @TempDir
+  static Path sampleRun;
 
   private static ProcessResult launch(Path cwd, String... args) throws Exception {
     List<String> command = new java.util.ArrayList<>();
     command.add(new File("bin/profitlake").getAbsolutePath());
     command.addAll(List.of(args));
+    return execute(cwd, command, 10);
+  }
+
+  private static ProcessResult execute(Path cwd, List<String> command, int minutes) throws Exception {
     Path log = Files.createTempFile("profitlake-it", ".log");
     Process process = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true)
         .redirectOutput(log.toFile()).start();
-    if (!process.waitFor(10, TimeUnit.MINUTES)) {
+    if (!process.waitFor(minutes, TimeUnit.MINUTES)) {
       process.destroyForcibly();
-      throw new AssertionError("bin/profitlake " + String.join(" ", args) + " did not finish in 10 minutes");
+      throw new AssertionError(String.join(" ", command) + " did not finish in " + minutes + " minutes");
     }
     return new ProcessResult(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
   }
@@ -37,7 +51,9 @@ class ReadmeRunIT {
   private record ProcessResult(int exitCode, String output) {}
 
   @Test
-  void defaultRunFromACleanFolder(@TempDir Path cwd) throws Exception {
+  @Order(1)
+  void defaultRunFromACleanFolder() throws Exception {
+    Path cwd = sampleRun;
     copyConf(cwd);
     ProcessResult run = launch(cwd, "run");
     assertEquals(0, run.exitCode(), run.output());
@@ -60,7 +76,34 @@ class ReadmeRunIT {
     assertTrue(validate.output().matches("(?s).*transactions\\s+\\d+\\s+\\d+\\s+0.*"), validate.output());
   }
 
+  /**
+   * Every notebook, executed headlessly against the README run's lakehouse (its own Python environment
+   * under target/, from notebooks/requirements.txt); a cell error or a failed check in a notebook fails
+   * the build. The executed notebooks and their plots stay in target/notebooks for a reviewer.
+   */
   @Test
+  @Order(2)
+  void everyNotebookRunsOnTheSampleLakehouse() throws Exception {
+    Path lakehouse = sampleRun.resolve("lakehouse");
+    Assumptions.assumeTrue(Files.isDirectory(lakehouse.resolve("warehouse")), "the README run made no lakehouse");
+    Path out = Path.of("target", "notebooks").toAbsolutePath();
+    ProcessResult notebooks = execute(Path.of("").toAbsolutePath(),
+        List.of(new File("notebooks/execute.sh").getAbsolutePath(), lakehouse.toString(), out.toString()), 30);
+    assertEquals(0, notebooks.exitCode(), notebooks.output());
+    for (String notebook : List.of("01_profitability_overview", "02_cost_to_serve", "03_referral_value",
+        "04_prospects_and_migration")) {
+      String executed = Files.readString(out.resolve(notebook + ".ipynb"), StandardCharsets.UTF_8);
+      assertTrue(executed.contains("all checks passed"), notebook + " did not reach its checks");
+    }
+    for (String plot : List.of("whale_curve.png", "company_pnl.png", "cost_to_serve_by_activity.png",
+        "unused_capacity.png", "shapiro_quadrants.png", "referral_value_by_level.png", "prospect_scores.png",
+        "unprofitable_drivers.png")) {
+      assertTrue(Files.size(out.resolve(plot)) > 1000, plot);
+    }
+  }
+
+  @Test
+  @Order(3)
   void inputContractErrorIsOneLineAndExitThree(@TempDir Path cwd) throws Exception {
     copyConf(cwd);
     Files.writeString(cwd.resolve("broken.conf"), "include \"conf/application.conf\"\n"
