@@ -2,22 +2,14 @@
 # Executes every notebook headlessly against a lakehouse, failing on the first cell error.
 #   notebooks/execute.sh [LAKEHOUSE] [OUTPUT_DIR]
 # LAKEHOUSE defaults to ./lakehouse of the README's sample run; the executed notebooks and their plots
-# (PNG) go to OUTPUT_DIR (default target/notebooks). The Python environment is made once under
-# target/notebooks-venv from notebooks/requirements.txt, and again when that file changes.
+# (PNG) go to OUTPUT_DIR (default target/notebooks). The Python environment is bin/python-env's
+# (target/python-venv, from notebooks/requirements.txt).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 lakehouse=$(realpath -m "${1:-$root/lakehouse}")
 out=$(realpath -m "${2:-$root/target/notebooks}")
-venv="$root/target/notebooks-venv"
-python=${PYTHON:-python3}
-
-if [ ! -x "$venv/bin/papermill" ] || [ "$here/requirements.txt" -nt "$venv/.installed" ]; then
-  echo "notebooks: installing the Python environment into $venv (pyspark is about 450 MB)"
-  "$python" -m venv "$venv"
-  "$venv/bin/pip" install --quiet -r "$here/requirements.txt"
-  touch "$venv/.installed"
-fi
+venv=$("$root/bin/python-env")
 if [ ! -f "$root/target/profitlake.jar" ]; then
   echo "notebooks: target/profitlake.jar is missing; build it with 'mvn -B -DskipTests package' or 'bin/profitlake run'" >&2
   exit 2

@@ -1,0 +1,238 @@
+package io.profitlake.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.profitlake.config.Settings;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job under spark-submit on a real standalone cluster: one master and two workers on 127.0.0.1,
+ * each its own JVM started with the pip pyspark's spark-class (CI has no Spark distribution). The
+ * shaded jar is submitted in client mode; the test checks that tasks ran on both workers and that
+ * every output table equals that of a local run on the same inputs. The cluster is stopped whatever
+ * happens.
+ */
+class ClusterRunIT {
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @TempDir
+  Path work;
+
+  private final List<Process> cluster = new ArrayList<>();
+
+  @Test
+  void submittedToAStandaloneClusterItWritesWhatALocalRunWrites() throws Exception {
+    Path root = Path.of("").toAbsolutePath();
+    Path venv = Path.of(run(root, List.of(root.resolve("bin/python-env").toString()), 20).lastLine());
+    String sparkHome = run(root, List.of(venv.resolve("bin/python").toString(), "-c",
+        "import os, pyspark; print(os.path.dirname(pyspark.__file__))"), 1).lastLine();
+
+    Path inputs = work.resolve("in");
+    Path local = config("local", inputs);
+    Path onCluster = config("cluster", inputs);
+    Result generated = run(work, List.of(root.resolve("bin/profitlake").toString(), "generate", "--config",
+        local.toString(), "--out", inputs.toString(), "--customers", "150", "--months", "3"), 10);
+    assertEquals(0, generated.exitCode(), generated.output());
+    Result localRun = run(work, List.of(root.resolve("bin/profitlake").toString(), "run", "--config", local.toString()), 10);
+    assertEquals(0, localRun.exitCode(), localRun.output());
+
+    try {
+      int masterPort = freePort();
+      int masterUi = freePort();
+      Map<String, String> env = Map.of("SPARK_HOME", sparkHome, "SPARK_LOCAL_IP", "127.0.0.1",
+          "SPARK_LOG_DIR", work.resolve("logs").toString(), "SPARK_NO_DAEMONIZE", "1");
+      start(env, "master", List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port",
+          String.valueOf(masterPort), "--webui-port", String.valueOf(masterUi)));
+      String masterUrl = "spark://127.0.0.1:" + masterPort;
+      List<Integer> workerUis = List.of(freePort(), freePort());
+      for (int i = 0; i < workerUis.size(); i++) {
+        start(env, "worker" + i, List.of("org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores", "1",
+            "--memory", "1g", "--webui-port", String.valueOf(workerUis.get(i)), "--work-dir",
+            work.resolve("worker" + i).toString(), masterUrl));
+      }
+      awaitWorkers(masterUi, 2);
+
+      Path events = Files.createDirectories(work.resolve("events"));
+      List<String> submit = new ArrayList<>(List.of(sparkHome + "/bin/spark-submit", "--master", masterUrl,
+          "--deploy-mode", "client", "--class", "io.profitlake.cli.ProfitLakeCli", "--driver-memory", "1g",
+          "--executor-memory", "1g", "--total-executor-cores", "2",
+          // Plain JSON lines, one file: the test reads which executors ran tasks from it.
+          "--conf", "spark.eventLog.enabled=true", "--conf", "spark.eventLog.dir=" + events.toUri(),
+          "--conf", "spark.eventLog.compress=false", "--conf", "spark.eventLog.rolling.enabled=false",
+          root.resolve("target/profitlake.jar").toString(), "run", "--config", onCluster.toString()));
+      Result submitted = run(work, submit, 15, env);
+      assertEquals(0, submitted.exitCode(), submitted.output());
+      assertTrue(submitted.output().contains("succeeded: periods 2024-01..2024-03"), submitted.output());
+
+      // Tasks ran in two executors, one launched by each worker.
+      Set<String> executorsWithTasks = new TreeSet<>();
+      Pattern taskEnd = Pattern.compile("\"Event\":\"SparkListenerTaskEnd\".*?\"Executor ID\":\"([^\"]+)\"");
+      try (Stream<Path> logs = Files.walk(events)) {
+        for (Path log : logs.filter(Files::isRegularFile).toList()) {
+          for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+            Matcher matcher = taskEnd.matcher(line);
+            if (matcher.find()) {
+              executorsWithTasks.add(matcher.group(1));
+            }
+          }
+        }
+      }
+      assertEquals(2, executorsWithTasks.size(), "executors that ran tasks: " + executorsWithTasks);
+      for (int ui : workerUis) {
+        assertTrue(get(ui, "/json/").contains("\"name\" : \"ProfitLake run\""), "worker on port " + ui
+            + " ran no executor of the job");
+      }
+    } finally {
+      stopCluster();
+    }
+
+    assertSameTables(work.resolve("local/warehouse/profitability.db"), work.resolve("cluster/warehouse/profitability.db"));
+  }
+
+  /** Every table's current contents, without the columns naming the run or its time, are the same. */
+  private static void assertSameTables(Path expected, Path actual) throws IOException {
+    SparkSession spark = SparkSession.builder().master("local[2]").appName("cluster-it-compare")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .config("spark.sql.shuffle.partitions", "2")
+        .getOrCreate();
+    try (Stream<Path> tables = Files.list(expected)) {
+      List<String> names = tables.map(t -> t.getFileName().toString()).filter(n -> !n.equals("job_runs")).sorted().toList();
+      assertEquals(13 - 1, names.size(), "tables: " + names);
+      for (String name : names) {
+        Dataset<Row> want = contents(spark, expected.resolve(name));
+        Dataset<Row> got = contents(spark, actual.resolve(name));
+        assertEquals(want.count(), got.count(), name);
+        assertEquals(0, want.exceptAll(got).count(), name);
+        assertEquals(0, got.exceptAll(want).count(), name);
+      }
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static Dataset<Row> contents(SparkSession spark, Path table) {
+    Dataset<Row> rows = spark.read().format("delta").load(table.toString());
+    for (String column : List.of("run_id", "detected_at")) {
+      if (List.of(rows.columns()).contains(column)) {
+        rows = rows.drop(column);
+      }
+    }
+    return rows;
+  }
+
+  private Path config(String lakehouse, Path inputs) throws IOException {
+    StringBuilder hocon = new StringBuilder("include file(\"")
+        .append(Path.of("conf/cost-model.conf").toAbsolutePath()).append("\")\nprofitlake {\n")
+        .append("  lakehouse.path = \"").append(work.resolve(lakehouse)).append("\"\n")
+        .append("  sample.generate-if-missing = false\n")
+        .append("  spark { master = \"local[2]\", shuffle-partitions = 4 }\n  sources {\n");
+    for (String source : Settings.SOURCE_NAMES) {
+      hocon.append("    ").append(source).append(" { path = \"").append(inputs.resolve(source))
+          .append("\", format = csv }\n");
+    }
+    hocon.append("  }\n}\n");
+    Path file = work.resolve(lakehouse + ".conf");
+    Files.writeString(file, hocon.toString());
+    return file;
+  }
+
+  private void start(Map<String, String> env, String name, List<String> arguments) throws IOException {
+    List<String> command = new ArrayList<>(List.of(env.get("SPARK_HOME") + "/bin/spark-class"));
+    command.addAll(arguments);
+    ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
+        .redirectOutput(work.resolve(name + ".log").toFile());
+    builder.environment().putAll(env);
+    builder.environment().put("SPARK_DAEMON_MEMORY", "512m");
+    cluster.add(builder.start());
+  }
+
+  private void stopCluster() throws InterruptedException {
+    for (Process process : cluster) {
+      process.descendants().forEach(ProcessHandle::destroy);
+      process.destroy();
+    }
+    for (Process process : cluster) {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private static void awaitWorkers(int masterUi, int workers) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (System.nanoTime() < deadline) {
+      try {
+        if (get(masterUi, "/json/").contains("\"aliveworkers\" : " + workers)) {
+          return;
+        }
+      } catch (IOException notUpYet) {
+        // the master's UI is still starting
+      }
+      Thread.sleep(1000);
+    }
+    throw new AssertionError("the standalone cluster did not have " + workers + " workers within 90 s");
+  }
+
+  private static String get(int port, String path) throws IOException, InterruptedException {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private record Result(int exitCode, String output) {
+    String lastLine() {
+      String[] lines = output.strip().split("\n");
+      return lines[lines.length - 1].strip();
+    }
+  }
+
+  private static Result run(Path cwd, List<String> command, int minutes) throws Exception {
+    return run(cwd, command, minutes, Map.of());
+  }
+
+  private static Result run(Path cwd, List<String> command, int minutes, Map<String, String> env) throws Exception {
+    Path log = Files.createTempFile("profitlake-cluster-it", ".log");
+    ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    if (!process.waitFor(minutes, TimeUnit.MINUTES)) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+      throw new AssertionError(String.join(" ", command) + " did not finish in " + minutes + " minutes");
+    }
+    return new Result(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+  }
+}
