@@ -35,7 +35,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = ProfitLakeCli.Version.class,
     description = "Customer profitability on Spark and Delta Lake: which customers make the company money.",
-    subcommands = {ProfitLakeCli.Run.class, ProfitLakeCli.Generate.class, ProfitLakeCli.Validate.class},
+    subcommands = {ProfitLakeCli.Run.class, ProfitLakeCli.Generate.class, ProfitLakeCli.Validate.class,
+        ProfitLakeCli.Serve.class},
     footerHeading = "%nExit codes:%n",
     footer = {
         "  0  success",
@@ -127,6 +128,70 @@ public final class ProfitLakeCli implements Callable<Integer> {
     }
   }
 
+  @Command(name = "serve", mixinStandardHelpOptions = true,
+      description = {"Serve the lakehouse's tables and views to SQL clients over Spark Connect until stopped (Ctrl-C).",
+          "Clients connect to the printed sc:// URL. Spark Connect has no TLS of its own: the default binds the "
+              + "loopback interface only; expose it through a TLS-terminating proxy.",
+          "With PROFITLAKE_CONNECT_TOKEN set, clients must send that token (sc://host:port/;token=...)."})
+  static final class Serve implements Callable<Integer> {
+    @CommandLine.Mixin
+    Common common = new Common();
+
+    @Option(names = "--port", paramLabel = "N", defaultValue = "15002", description = "Port to listen on (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+        description = "Interface to bind (default: ${DEFAULT-VALUE}, this machine only).")
+    String host;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: profitlake.spark.master).")
+    String master;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      if (port < 1 || port > 65535) {
+        throw new ConfigurationError("--port " + port + " is not a port number (1-65535)");
+      }
+      Settings settings = common.settings();
+      Map<String, String> connect = new java.util.LinkedHashMap<>();
+      connect.put("spark.plugins", "org.apache.spark.sql.connect.SparkConnectPlugin");
+      connect.put("spark.connect.grpc.binding.address", host);
+      connect.put("spark.connect.grpc.binding.port", String.valueOf(port));
+      String token = System.getenv("PROFITLAKE_CONNECT_TOKEN");
+      boolean tokenRequired = token != null && !token.isBlank();
+      if (tokenRequired) {
+        connect.put("spark.connect.authenticate.token", token);
+      }
+      if (!isLoopback(host)) {
+        LOG.warn("binding Spark Connect to {}: it has no TLS, so queries, results{} cross the network in clear; "
+            + "put a TLS-terminating proxy in front", host, tokenRequired ? " and the token" : "");
+      }
+      SparkSession spark = LakehouseSession.create(settings, master, "ProfitLake serve", connect);
+      java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        spark.stop();
+        stopped.countDown();
+      }, "profitlake-serve-stop"));
+      String database = settings.lakehouse().database();
+      if (!spark.catalog().databaseExists(database)) {
+        LOG.warn("database {} does not exist yet: run `profitlake run` with the same configuration first", database);
+      }
+      PrintWriter out = new PrintWriter(System.out, true);
+      out.printf("serving database %s of lakehouse %s at sc://%s:%d%s (stop with Ctrl-C)%n", database,
+          settings.lakehouse().path(), host, port, tokenRequired ? " (token required)" : "");
+      stopped.await();
+      return ExitCode.SUCCESS.code();
+    }
+
+    private static boolean isLoopback(String host) {
+      try {
+        return java.net.InetAddress.getByName(host).isLoopbackAddress();
+      } catch (java.net.UnknownHostException e) {
+        throw new ConfigurationError("--host " + host + " is not an address of this machine");
+      }
+    }
+  }
+
   @Command(name = "validate", mixinStandardHelpOptions = true,
       description = "Read every source and report read / accepted / quarantined counts per source; writes nothing.")
   static final class Validate implements Callable<Integer> {
@@ -201,6 +266,10 @@ public final class ProfitLakeCli implements Callable<Integer> {
         throw new ConfigurationError(e.getMessage());
       }
       Settings settings = common.settings();
+      if (settings.costModel().pools().isEmpty()) {
+        throw new ConfigurationError("the configuration has no cost model (profitlake.cost-model.pools is empty), so "
+            + "there are no cost pools to generate; pass --config with one, e.g. --config conf/application.conf");
+      }
       SparkSession spark = LakehouseSession.create(settings, master, "ProfitLake generate");
       try {
         new SampleGenerator(spark, options, settings.costModel()).writeTo(out);

@@ -20,6 +20,7 @@ import io.profitlake.insights.CustomerValue;
 import io.profitlake.insights.Insights;
 import io.profitlake.insights.WhaleCurve;
 import io.profitlake.lakehouse.TableSpec;
+import io.profitlake.lakehouse.Views;
 import io.profitlake.prospect.ProspectScoring;
 import io.profitlake.lakehouse.Tables;
 import io.profitlake.profitability.CustomerProfitability;
@@ -179,6 +180,7 @@ public final class ProfitLakeJob {
       runLog.wrote(Tables.PROSPECT_SCORES, lakehouse.write(Tables.PROSPECT_SCORES,
           ProspectScoring.score(sources.accepted("customers"), upToLast, sources.accepted("prospects"),
               settings.costModel().thresholds()).withColumn(Tables.RUN_ID, lit(runId)), List.of()));
+      Views.create(spark, settings.lakehouse().database());
       books.unpersist();
       costs.release();
       ancestors.unpersist();

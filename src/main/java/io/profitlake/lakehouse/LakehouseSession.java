@@ -16,11 +16,17 @@ public final class LakehouseSession {
    * @param master the master to use when nothing else set one (spark-submit's --master wins)
    */
   public static SparkSession create(Settings settings, String master, String appName) {
+    return create(settings, master, appName, Map.of());
+  }
+
+  /** The same, with settings of the command itself (they win over the configuration's spark.conf). */
+  public static SparkSession create(Settings settings, String master, String appName, Map<String, String> extra) {
     SparkSession.Builder builder = SparkSession.builder().appName(appName);
     if (System.getProperty("spark.master") == null) {
       builder.master(master != null ? master : settings.spark().master());
     }
     configure(builder, settings);
+    extra.forEach(builder::config);
     return builder.getOrCreate();
   }
 

@@ -86,4 +86,22 @@ class CliUsageTest {
     assertEquals("profitlake: configuration error: --bad-rows writes raw text rows and needs --format csv",
         outcome.err().strip());
   }
+
+  @Test
+  void generateWithoutACostModelSaysWhereToFindOne(@TempDir Path dir) throws Exception {
+    Path conf = dir.resolve("bare.conf");
+    Files.writeString(conf, "profitlake.lakehouse.path = \"" + dir.resolve("lakehouse") + "\"\n");
+    Outcome outcome = execute("generate", "--config", conf.toString(), "--out", dir.resolve("out").toString());
+    assertEquals(2, outcome.code());
+    assertEquals("profitlake: configuration error: the configuration has no cost model "
+        + "(profitlake.cost-model.pools is empty), so there are no cost pools to generate; pass --config with one, "
+        + "e.g. --config conf/application.conf", outcome.err().strip());
+  }
+
+  @Test
+  void serveRejectsAPortOutOfRange() {
+    Outcome outcome = execute("serve", "--port", "70000");
+    assertEquals(2, outcome.code());
+    assertEquals("profitlake: configuration error: --port 70000 is not a port number (1-65535)", outcome.err().strip());
+  }
 }

@@ -1,0 +1,54 @@
+package io.profitlake.lakehouse;
+
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Views for BI tools, declared once: created in the catalog by every run, over the tables it writes,
+ * so that a SQL client gets the usual questions answered without knowing the table layout.
+ */
+public final class Views {
+  private Views() {}
+
+  /** A view: its name, comment, and the query over the database's tables ({@code %s} = the database). */
+  public record View(String name, String comment, String query) {
+    String ddl(String database) {
+      return "CREATE OR REPLACE VIEW " + database + "." + name + " COMMENT '" + TableSpec.escape(comment) + "' AS "
+          + query.replace("%s", database);
+    }
+  }
+
+  public static final View CUSTOMER_LEAGUE = new View("v_customer_league",
+      "The latest period's customers in rank order with name, P&L, t12m figures, status, segment and action.",
+      "SELECT p.period, p.rank, p.customer_id, d.customer_name, d.industry, d.region, d.size_band, p.net_revenue, "
+          + "p.gross_margin, p.cost_to_serve, p.net_profit, p.referral_value, p.t12m_rank, p.t12m_net_revenue, "
+          + "p.t12m_net_profit, p.t12m_total_relationship_value, p.status, p.segment, p.recommended_action, "
+          + "p.periods_unprofitable_in_a_row "
+          + "FROM %s.customer_profitability p LEFT JOIN %s.dim_customer d ON d.customer_id = p.customer_id "
+          + "WHERE p.period = (SELECT max(period) FROM %s.customer_profitability)");
+
+  public static final View COMPANY_PNL = new View("v_company_pnl",
+      "The company P&L per period, summed from the customer P&L, with the count of customers and unprofitable ones.",
+      "SELECT period, count(*) AS customers, count_if(net_profit < 0) AS unprofitable_customers, "
+          + "sum(net_revenue) AS net_revenue, sum(cogs) AS cogs, sum(gross_margin) AS gross_margin, "
+          + "sum(commissions) AS commissions, sum(cost_to_serve) AS cost_to_serve, "
+          + "sum(acquisition_cost) AS acquisition_cost, sum(bad_debt) AS bad_debt, "
+          + "sum(financing_cost) AS financing_cost, sum(net_profit) AS net_profit, "
+          + "sum(referral_value) AS referral_value "
+          + "FROM %s.customer_profitability GROUP BY period");
+
+  public static final View COST_TO_SERVE_BY_ACTIVITY = new View("v_cost_to_serve_by_activity",
+      "Cost to serve per period, activity and pool: customers served, driver units, minutes and amount allocated.",
+      "SELECT period, activity, pool_id, driver, count(DISTINCT customer_id) AS customers, "
+          + "sum(driver_quantity) AS driver_quantity, sum(minutes) AS minutes, sum(allocated_amount) AS allocated_amount "
+          + "FROM %s.cost_to_serve GROUP BY period, activity, pool_id, driver");
+
+  public static final List<View> ALL = List.of(CUSTOMER_LEAGUE, COMPANY_PNL, COST_TO_SERVE_BY_ACTIVITY);
+
+  /** Creates or replaces every view in the database. */
+  public static void create(SparkSession spark, String database) {
+    for (View view : ALL) {
+      spark.sql(view.ddl(database));
+    }
+  }
+}
