@@ -3,9 +3,7 @@ package io.profitlake.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.profitlake.config.Settings;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,6 +25,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import io.profitlake.it.Launch.Result;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -47,28 +46,28 @@ class ClusterRunIT {
   @Test
   void submittedToAStandaloneClusterItWritesWhatALocalRunWrites() throws Exception {
     Path root = Path.of("").toAbsolutePath();
-    Path venv = Path.of(run(root, List.of(root.resolve("bin/python-env").toString()), 20).lastLine());
-    String sparkHome = run(root, List.of(venv.resolve("bin/python").toString(), "-c",
+    Path venv = Path.of(Launch.run(root, List.of(root.resolve("bin/python-env").toString()), 20).lastLine());
+    String sparkHome = Launch.run(root, List.of(venv.resolve("bin/python").toString(), "-c",
         "import os, pyspark; print(os.path.dirname(pyspark.__file__))"), 1).lastLine();
 
     Path inputs = work.resolve("in");
-    Path local = config("local", inputs);
-    Path onCluster = config("cluster", inputs);
-    Result generated = run(work, List.of(root.resolve("bin/profitlake").toString(), "generate", "--config",
-        local.toString(), "--out", inputs.toString(), "--customers", "150", "--months", "3"), 10);
+    Path local = Launch.config(work.resolve("local.conf"), inputs, work.resolve("local"));
+    Path onCluster = Launch.config(work.resolve("cluster.conf"), inputs, work.resolve("cluster"));
+    Result generated = Launch.run(work, Launch.profitlake("generate", "--config", local.toString(), "--out",
+        inputs.toString(), "--customers", "150", "--months", "3"), 10);
     assertEquals(0, generated.exitCode(), generated.output());
-    Result localRun = run(work, List.of(root.resolve("bin/profitlake").toString(), "run", "--config", local.toString()), 10);
+    Result localRun = Launch.run(work, Launch.profitlake("run", "--config", local.toString()), 10);
     assertEquals(0, localRun.exitCode(), localRun.output());
 
     try {
-      int masterPort = freePort();
-      int masterUi = freePort();
+      int masterPort = Launch.freePort();
+      int masterUi = Launch.freePort();
       Map<String, String> env = Map.of("SPARK_HOME", sparkHome, "SPARK_LOCAL_IP", "127.0.0.1",
           "SPARK_LOG_DIR", work.resolve("logs").toString(), "SPARK_NO_DAEMONIZE", "1");
       start(env, "master", List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port",
           String.valueOf(masterPort), "--webui-port", String.valueOf(masterUi)));
       String masterUrl = "spark://127.0.0.1:" + masterPort;
-      List<Integer> workerUis = List.of(freePort(), freePort());
+      List<Integer> workerUis = List.of(Launch.freePort(), Launch.freePort());
       for (int i = 0; i < workerUis.size(); i++) {
         start(env, "worker" + i, List.of("org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores", "1",
             "--memory", "1g", "--webui-port", String.valueOf(workerUis.get(i)), "--work-dir",
@@ -84,7 +83,7 @@ class ClusterRunIT {
           "--conf", "spark.eventLog.enabled=true", "--conf", "spark.eventLog.dir=" + events.toUri(),
           "--conf", "spark.eventLog.compress=false", "--conf", "spark.eventLog.rolling.enabled=false",
           root.resolve("target/profitlake.jar").toString(), "run", "--config", onCluster.toString()));
-      Result submitted = run(work, submit, 15, env);
+      Result submitted = Launch.run(work, submit, 15, env);
       assertEquals(0, submitted.exitCode(), submitted.output());
       assertTrue(submitted.output().contains("succeeded: periods 2024-01..2024-03"), submitted.output());
 
@@ -146,22 +145,6 @@ class ClusterRunIT {
     return rows;
   }
 
-  private Path config(String lakehouse, Path inputs) throws IOException {
-    StringBuilder hocon = new StringBuilder("include file(\"")
-        .append(Path.of("conf/cost-model.conf").toAbsolutePath()).append("\")\nprofitlake {\n")
-        .append("  lakehouse.path = \"").append(work.resolve(lakehouse)).append("\"\n")
-        .append("  sample.generate-if-missing = false\n")
-        .append("  spark { master = \"local[2]\", shuffle-partitions = 4 }\n  sources {\n");
-    for (String source : Settings.SOURCE_NAMES) {
-      hocon.append("    ").append(source).append(" { path = \"").append(inputs.resolve(source))
-          .append("\", format = csv }\n");
-    }
-    hocon.append("  }\n}\n");
-    Path file = work.resolve(lakehouse + ".conf");
-    Files.writeString(file, hocon.toString());
-    return file;
-  }
-
   private void start(Map<String, String> env, String name, List<String> arguments) throws IOException {
     List<String> command = new ArrayList<>(List.of(env.get("SPARK_HOME") + "/bin/spark-class"));
     command.addAll(arguments);
@@ -203,36 +186,5 @@ class ClusterRunIT {
   private static String get(int port, String path) throws IOException, InterruptedException {
     return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
         HttpResponse.BodyHandlers.ofString()).body();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private record Result(int exitCode, String output) {
-    String lastLine() {
-      String[] lines = output.strip().split("\n");
-      return lines[lines.length - 1].strip();
-    }
-  }
-
-  private static Result run(Path cwd, List<String> command, int minutes) throws Exception {
-    return run(cwd, command, minutes, Map.of());
-  }
-
-  private static Result run(Path cwd, List<String> command, int minutes, Map<String, String> env) throws Exception {
-    Path log = Files.createTempFile("profitlake-cluster-it", ".log");
-    ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
-    builder.environment().putAll(env);
-    Process process = builder.start();
-    if (!process.waitFor(minutes, TimeUnit.MINUTES)) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
-      throw new AssertionError(String.join(" ", command) + " did not finish in " + minutes + " minutes");
-    }
-    return new Result(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
   }
 }

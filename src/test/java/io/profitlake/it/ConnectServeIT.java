@@ -3,8 +3,6 @@ package io.profitlake.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.profitlake.config.Settings;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -30,17 +28,18 @@ class ConnectServeIT {
 
   @Test
   void sqlClientsQueryTheLakehouseOverSparkConnect() throws Exception {
-    Path root = Path.of("").toAbsolutePath();
-    String launcher = root.resolve("bin/profitlake").toString();
     Path inputs = work.resolve("in");
-    Path config = config(inputs);
-    assertEquals(0, run(List.of(launcher, "generate", "--config", config.toString(), "--out", inputs.toString(),
-        "--customers", "120", "--months", "3")));
-    assertEquals(0, run(List.of(launcher, "run", "--config", config.toString())));
+    Path config = Launch.config(work.resolve("serve.conf"), inputs, work.resolve("lakehouse"));
+    Launch.Result generated = Launch.run(work, Launch.profitlake("generate", "--config", config.toString(), "--out",
+        inputs.toString(), "--customers", "120", "--months", "3"), 10);
+    assertEquals(0, generated.exitCode(), generated.output());
+    Launch.Result ran = Launch.run(work, Launch.profitlake("run", "--config", config.toString()), 10);
+    assertEquals(0, ran.exitCode(), ran.output());
 
-    int port = freePort();
+    int port = Launch.freePort();
     Path log = work.resolve("serve.log");
-    Process serve = new ProcessBuilder(launcher, "serve", "--config", config.toString(), "--port", String.valueOf(port))
+    Process serve = new ProcessBuilder(Launch.profitlake("serve", "--config", config.toString(), "--port",
+            String.valueOf(port)))
         .directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {
       awaitLine(serve, log, "serving database profitability of lakehouse");
@@ -118,40 +117,5 @@ class ConnectServeIT {
       Thread.sleep(500);
     }
     throw new AssertionError("serve did not print '" + line + "' within 180 s:\n" + Files.readString(log));
-  }
-
-  private Path config(Path inputs) throws IOException {
-    StringBuilder hocon = new StringBuilder("include file(\"")
-        .append(Path.of("conf/cost-model.conf").toAbsolutePath()).append("\")\nprofitlake {\n")
-        .append("  lakehouse.path = \"").append(work.resolve("lakehouse")).append("\"\n")
-        .append("  sample.generate-if-missing = false\n")
-        .append("  spark { master = \"local[2]\", shuffle-partitions = 2 }\n  sources {\n");
-    for (String source : Settings.SOURCE_NAMES) {
-      hocon.append("    ").append(source).append(" { path = \"").append(inputs.resolve(source)).append("\", format = csv }\n");
-    }
-    hocon.append("  }\n}\n");
-    Path file = work.resolve("serve.conf");
-    Files.writeString(file, hocon.toString());
-    return file;
-  }
-
-  private int run(List<String> command) throws Exception {
-    Path log = work.resolve("command.log");
-    Process process = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
-    if (!process.waitFor(10, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-      throw new AssertionError(String.join(" ", command) + " did not finish in 10 minutes");
-    }
-    if (process.exitValue() != 0) {
-      System.err.println(Files.readString(log, StandardCharsets.UTF_8));
-    }
-    return process.exitValue();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -30,32 +29,16 @@ class ReadmeRunIT {
   @TempDir
   static Path sampleRun;
 
-  private static ProcessResult launch(Path cwd, String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>();
-    command.add(new File("bin/profitlake").getAbsolutePath());
-    command.addAll(List.of(args));
-    return execute(cwd, command, 10);
+  private static Launch.Result launch(Path cwd, String... args) throws Exception {
+    return Launch.run(cwd, Launch.profitlake(args), 10);
   }
-
-  private static ProcessResult execute(Path cwd, List<String> command, int minutes) throws Exception {
-    Path log = Files.createTempFile("profitlake-it", ".log");
-    Process process = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
-    if (!process.waitFor(minutes, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-      throw new AssertionError(String.join(" ", command) + " did not finish in " + minutes + " minutes");
-    }
-    return new ProcessResult(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
-  }
-
-  private record ProcessResult(int exitCode, String output) {}
 
   @Test
   @Order(1)
   void defaultRunFromACleanFolder() throws Exception {
     Path cwd = sampleRun;
     copyConf(cwd);
-    ProcessResult run = launch(cwd, "run");
+    Launch.Result run = launch(cwd, "run");
     assertEquals(0, run.exitCode(), run.output());
     assertTrue(run.output().contains("succeeded: periods 2024-01..2025-12"), run.output());
     assertTrue(run.output().matches("(?s).*customer_profitability\\s+[0-9,]+ rows written.*"), run.output());
@@ -71,7 +54,7 @@ class ReadmeRunIT {
     }
 
     // validate reads the same inputs and writes nothing.
-    ProcessResult validate = launch(cwd, "validate");
+    Launch.Result validate = launch(cwd, "validate");
     assertEquals(0, validate.exitCode(), validate.output());
     assertTrue(validate.output().matches("(?s).*transactions\\s+\\d+\\s+\\d+\\s+0.*"), validate.output());
   }
@@ -87,7 +70,7 @@ class ReadmeRunIT {
     Path lakehouse = sampleRun.resolve("lakehouse");
     Assumptions.assumeTrue(Files.isDirectory(lakehouse.resolve("warehouse")), "the README run made no lakehouse");
     Path out = Path.of("target", "notebooks").toAbsolutePath();
-    ProcessResult notebooks = execute(Path.of("").toAbsolutePath(),
+    Launch.Result notebooks = Launch.run(Path.of("").toAbsolutePath(),
         List.of(new File("notebooks/execute.sh").getAbsolutePath(), lakehouse.toString(), out.toString()), 30);
     assertEquals(0, notebooks.exitCode(), notebooks.output());
     for (String notebook : List.of("01_profitability_overview", "02_cost_to_serve", "03_referral_value",
@@ -109,7 +92,7 @@ class ReadmeRunIT {
     Files.writeString(cwd.resolve("broken.conf"), "include \"conf/application.conf\"\n"
         + "profitlake.sample.generate-if-missing = false\n"
         + "profitlake.sources.transactions.path = \"no/such/folder\"\n");
-    ProcessResult run = launch(cwd, "run", "--config", "broken.conf");
+    Launch.Result run = launch(cwd, "run", "--config", "broken.conf");
     assertEquals(3, run.exitCode(), run.output());
     // Customers are read first (the other sources refer to them), and there is no sample yet.
     assertTrue(run.output().contains("profitlake: source customers: data/sample/customers does not exist "
