@@ -53,6 +53,16 @@ public record Settings(
     public boolean embeddedMetastore() {
       return metastoreUri.isBlank();
     }
+
+    /** The lakehouse root, absolute: every table the job writes must lie under it. */
+    public String root() {
+      return LakehousePaths.absolute(path);
+    }
+
+    /** Where the database's tables go: the configured warehouse, else {@code <root>/warehouse}. */
+    public String warehouseLocation() {
+      return warehouse.isBlank() ? LakehousePaths.child(root(), "warehouse") : LakehousePaths.absolute(warehouse);
+    }
   }
 
   public record Sample(boolean generateIfMissing, String dir, int customers, int months, long seed, YearMonth startPeriod) {}

@@ -101,6 +101,9 @@ public final class SettingsLoader {
     }
   }
 
+  /** A database or table name the job accepts from config: plain SQL identifier, at most 128 characters. */
+  public static final String IDENTIFIER = "^[A-Za-z_][A-Za-z0-9_]{0,127}$";
+
   private static Settings.Lakehouse lakehouse(StrictConfig c) {
     c.onlyKeys("path", "database", "warehouse", "metastore-uri");
     String path = c.string("path");
@@ -108,10 +111,19 @@ public final class SettingsLoader {
       throw ConfigurationError.at(c.key("path"), "\"\"", "must name the lakehouse folder");
     }
     String database = c.string("database");
-    if (!database.matches("[a-z_][a-z0-9_]*")) {
-      throw ConfigurationError.at(c.key("database"), database, "must be a lower-case identifier such as profitability");
+    // Spliced into SQL (CREATE DATABASE, the views): only a plain identifier can never inject anything.
+    if (!database.matches(IDENTIFIER)) {
+      throw ConfigurationError.at(c.key("database"), "\"" + database + "\"",
+          "must be a plain identifier (a letter or _, then letters, digits or _, at most 128 characters), "
+              + "such as profitability");
     }
-    return new Settings.Lakehouse(path, database, c.string("warehouse"), c.string("metastore-uri"));
+    Settings.Lakehouse lakehouse = new Settings.Lakehouse(path, database, c.string("warehouse"), c.string("metastore-uri"));
+    if (!LakehousePaths.isUnder(lakehouse.warehouseLocation(), lakehouse.root())) {
+      throw ConfigurationError.at(c.key("warehouse"), "\"" + lakehouse.warehouse() + "\"",
+          "must lie under the lakehouse root " + lakehouse.root() + " (profitlake.lakehouse.path): "
+              + "the job writes nowhere else; leave it empty for <path>/warehouse");
+    }
+    return lakehouse;
   }
 
   private static Map<String, Settings.SourceLocation> sources(StrictConfig c) {

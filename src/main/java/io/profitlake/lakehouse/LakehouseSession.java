@@ -32,8 +32,8 @@ public final class LakehouseSession {
 
   public static SparkSession.Builder configure(SparkSession.Builder builder, Settings settings) {
     Settings.Lakehouse lakehouse = settings.lakehouse();
-    String root = absolute(lakehouse.path());
-    String warehouse = lakehouse.warehouse().isBlank() ? root + "/warehouse" : absolute(lakehouse.warehouse());
+    String root = lakehouse.root();
+    String warehouse = lakehouse.warehouseLocation();
     builder
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
@@ -60,13 +60,5 @@ public final class LakehouseSession {
       builder.config(entry.getKey(), entry.getValue());
     }
     return builder;
-  }
-
-  /** A local path made absolute (Derby and the warehouse need one); URIs are kept as they are. */
-  static String absolute(String path) {
-    if (path.contains("://")) {
-      return path;
-    }
-    return new File(path).getAbsoluteFile().toPath().normalize().toString();
   }
 }

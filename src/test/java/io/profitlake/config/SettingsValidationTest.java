@@ -130,4 +130,36 @@ class SettingsValidationTest {
     assertEquals(base, TestSettings.parse("profitlake.pepper = secret").fingerprint());
     assertTrue(!base.equals(TestSettings.parse("profitlake.quarantine.max-rate = 0.2").fingerprint()));
   }
+
+  @Test
+  void databaseNameMustBeAPlainIdentifier() {
+    String allowed = ": must be a plain identifier (a letter or _, then letters, digits or _, at most 128 characters), "
+        + "such as profitability";
+    for (String name : java.util.List.of("profit-lake", "1st", "x; DROP TABLE t", "sales.db", "", "a".repeat(129),
+        "caf\u00e9")) {
+      assertEquals("profitlake.lakehouse.database = \"" + name + "\"" + allowed,
+          error("profitlake.lakehouse.database = \"" + name + "\""), name);
+    }
+    for (String name : java.util.List.of("profitability", "Finance_2024", "_x", "a".repeat(128))) {
+      assertEquals(name, TestSettings.parse("profitlake.lakehouse.database = \"" + name + "\"").lakehouse().database());
+    }
+  }
+
+  @Test
+  void warehouseOutsideTheLakehouseRootIsRejected() {
+    String root = java.nio.file.Path.of("/data/lake").toAbsolutePath().toString();
+    for (String warehouse : java.util.List.of("/data/elsewhere", "/data/lake/../elsewhere", "/data/lakehouse2",
+        "s3a://bucket/lake/warehouse", "file:/tmp")) {
+      assertEquals("profitlake.lakehouse.warehouse = \"" + warehouse + "\": must lie under the lakehouse root " + root
+              + " (profitlake.lakehouse.path): the job writes nowhere else; leave it empty for <path>/warehouse",
+          error("profitlake.lakehouse { path = \"/data/lake\", warehouse = \"" + warehouse + "\" }"), warehouse);
+    }
+    for (String warehouse : java.util.List.of("", "/data/lake/warehouse", "/data/lake/wh/../tables", "file:/data/lake/w",
+        "file:///data/lake/w")) {
+      TestSettings.parse("profitlake.lakehouse { path = \"/data/lake\", warehouse = \"" + warehouse + "\" }");
+    }
+    TestSettings.parse("profitlake.lakehouse { path = \"s3a://bucket/lake\", warehouse = \"s3a://bucket/lake/wh\" }");
+    assertTrue(error("profitlake.lakehouse { path = \"s3a://bucket/lake\", warehouse = \"s3a://other/lake/wh\" }")
+        .startsWith("profitlake.lakehouse.warehouse = \"s3a://other/lake/wh\": must lie under"));
+  }
 }
