@@ -72,7 +72,7 @@ public final class ProfitLakeJob {
     LOG.info("run {} starting", runId);
     settings.requireSources();
     SampleFiles.ensure(spark, settings);
-    Lakehouse lakehouse = new Lakehouse(spark, settings.lakehouse().database());
+    Lakehouse lakehouse = new Lakehouse(spark, settings.lakehouse().database(), settings.lakehouse().root());
     List<String> activityColumns = CostToServe.activityColumns(settings.costModel());
     TableSpec profitabilityTable = Tables.customerProfitability(activityColumns);
     lakehouse.ensureTables(Tables.all(activityColumns));
@@ -84,14 +84,20 @@ public final class ProfitLakeJob {
       Map<String, SourceCount> counts = sources.counts();
       runLog.counts(counts);
       logCounts(counts);
-      runLog.wrote(Tables.QUARANTINE, lakehouse.write(Tables.QUARANTINE, quarantineRows(sources, runId), List.of()));
-      checkQuarantineRates(counts);
+      Dataset<Row> quarantine = quarantineRows(sources, runId);
+      try {
+        checkQuarantineRates(counts);
+      } catch (JobFailure overRate) {
+        // The rows that failed the run are what the user needs to see: written before failing.
+        runLog.wrote(Tables.QUARANTINE, lakehouse.write(Tables.QUARANTINE, quarantine, List.of()));
+        throw overRate;
+      }
 
       Periods periods = periods(sources, options);
       runLog.periods(periods);
       LOG.info("processing periods {}", periods);
 
-      Dataset<Row> lines = transactionLines(sources, periods).persist();
+      Dataset<Row> lines = Faults.failFirstAttempts(transactionLines(sources, periods)).persist();
       Dataset<Row> invoices = invoices(sources).persist();
       Dataset<Row> revenue = RevenueSide.perCustomerPeriod(lines, sources.accepted("sales_reps"));
 
@@ -99,11 +105,10 @@ public final class ProfitLakeJob {
       CostToServe.Result costs = CostToServe.compute(spark,
           new DriverUnits.Inputs(sources.accepted("support_tickets"), sources.accepted("calls"),
               sources.accepted("sales_activities"), sources.accepted("transactions"), invoices),
-          poolCosts(sources), settings.costModel(), periods);
+          Faults.driftPoolAmount(poolCosts(sources)), settings.costModel(), periods);
       Dataset<Row> books = costs.reconciliation().withColumn(Tables.RUN_ID, lit(runId)).persist();
-      runLog.wrote(Tables.COST_POOL_RECONCILIATION,
-          lakehouse.write(Tables.COST_POOL_RECONCILIATION, books, periods.names()));
-      checkReconciliation(books);
+      ReconciliationGate.check(books, poolCosts(sources).where(col("period").isin(periods.names().toArray())),
+          costs.lines());
 
       Dataset<Row> acquisition = Acquisition.perCustomerPeriod(sources.accepted("customers"),
           sources.accepted("referrals"), settings.costModel().amortisationMonths(), periods);
@@ -154,6 +159,10 @@ public final class ProfitLakeJob {
           settings.costModel().thresholds());
       Dataset<Row> enriched = insights.profitability().localCheckpoint();
 
+      // Every gate has passed: from here on the run only writes. Each table is one atomic Delta commit.
+      runLog.wrote(Tables.QUARANTINE, lakehouse.write(Tables.QUARANTINE, quarantine, List.of()));
+      runLog.wrote(Tables.COST_POOL_RECONCILIATION,
+          lakehouse.write(Tables.COST_POOL_RECONCILIATION, books, periods.names()));
       runLog.wrote(Tables.REFERRAL_ATTRIBUTION,
           lakehouse.write(Tables.REFERRAL_ATTRIBUTION, attribution, periods.names()));
       runLog.wrote(Tables.COST_TO_SERVE, lakehouse.write(Tables.COST_TO_SERVE,
@@ -281,20 +290,6 @@ public final class ProfitLakeJob {
   private Dataset<Row> poolCosts(ValidatedSources sources) {
     return Currency.toBase(sources.accepted("cost_pools"), sources.accepted("fx_rates"), settings.costModel().currency(),
         "period", "currency", List.of("amount"));
-  }
-
-  /** The reconciliation gate: every pool and period balances to the cent, or the run fails with exit 5. */
-  private static void checkReconciliation(Dataset<Row> books) {
-    // Only breaches come back to the driver: at most a handful of (pool, period) rows.
-    List<Row> breaches = books.where(col("difference").notEqual(lit(0)))
-        .orderBy("period", "pool_id").select("pool_id", "period", "difference").limit(10).collectAsList();
-    if (!breaches.isEmpty()) {
-      List<String> named = breaches.stream()
-          .map(r -> "pool " + r.getString(0) + " in " + r.getString(1) + " is off by " + r.getDecimal(2).toPlainString())
-          .toList();
-      throw new JobFailure(ExitCode.RECONCILIATION, "cost pools do not reconcile: " + String.join("; ", named)
-          + " (amount + inflows must equal outflows + allocated + unused capacity; see table cost_pool_reconciliation)");
-    }
   }
 
   private static void logCounts(Map<String, SourceCount> counts) {

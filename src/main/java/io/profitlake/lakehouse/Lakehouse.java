@@ -25,12 +25,20 @@ public final class Lakehouse {
   private static final Logger LOG = LoggerFactory.getLogger(Lakehouse.class);
   static final String USER_METADATA = "spark.databricks.delta.commitInfo.userMetadata";
 
+  /** Attempts of a commit that conflicts with a concurrent run's commit (Delta's optimistic concurrency). */
+  static final int COMMIT_ATTEMPTS = 5;
+
   private final SparkSession spark;
   private final String database;
+  private final String root;
 
-  public Lakehouse(SparkSession spark, String database) {
+  /**
+   * @param root the lakehouse root (absolute): the database and every table must lie under it
+   */
+  public Lakehouse(SparkSession spark, String database, String root) {
     this.spark = spark;
     this.database = database;
+    this.root = root;
   }
 
   public String qualified(TableSpec table) {
@@ -41,13 +49,24 @@ public final class Lakehouse {
   public void ensureTables(List<TableSpec> tables) {
     spark.sql("CREATE DATABASE IF NOT EXISTS " + database
         + " COMMENT 'ProfitLake: customer profitability tables'");
+    requireUnderRoot("database " + database, databaseLocation());
     for (TableSpec table : tables) {
       String name = qualified(table);
       if (!spark.catalog().tableExists(name)) {
-        spark.sql(table.createDdl(name));
-        LOG.info("created table {}", name);
+        try {
+          spark.sql(table.createDdl(name));
+          LOG.info("created table {}", name);
+        } catch (Exception e) {
+          // A concurrent run created it between the check and the CREATE: the same declaration, so go on.
+          if (!spark.catalog().tableExists(name)) {
+            throw e;
+          }
+          LOG.info("table {} was created by a concurrent run", name);
+        }
+        requireUnderRoot("table " + name, location(table));
         continue;
       }
+      requireUnderRoot("table " + name, location(table));
       Set<String> existing = new TreeSet<>();
       for (StructField field : spark.table(name).schema().fields()) {
         existing.add(field.name());
@@ -81,19 +100,20 @@ public final class Lakehouse {
     String name = qualified(table);
     spark.sparkContext().setJobDescription("write " + name);
     Dataset<Row> shaped = rows.select(table.selectColumns());
-    try {
-      switch (table.mode()) {
-        case PERIOD_KEYED -> {
-          Column inPeriods = col(TableSpec.PERIOD).isin(periods.toArray());
-          shaped.writeTo(name).overwrite(inPeriods);
+    WriteResult result = committed(name, () -> {
+      try {
+        switch (table.mode()) {
+          case PERIOD_KEYED -> {
+            Column inPeriods = col(TableSpec.PERIOD).isin(periods.toArray());
+            shaped.writeTo(name).overwrite(inPeriods);
+          }
+          case SNAPSHOT -> shaped.writeTo(name).overwrite(lit(true));
+          case APPEND -> shaped.writeTo(name).append();
         }
-        case SNAPSHOT -> shaped.writeTo(name).overwrite(lit(true));
-        case APPEND -> shaped.writeTo(name).append();
+      } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
+        throw new IllegalStateException("table " + name + " vanished while the run was writing it", e);
       }
-    } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
-      throw new IllegalStateException("table " + name + " vanished while the run was writing it", e);
-    }
-    WriteResult result = lastCommit(name);
+    });
     LOG.info("wrote {}: version {}, {} rows", name, result.version(), result.rowsWritten());
     return result;
   }
@@ -102,18 +122,86 @@ public final class Lakehouse {
   public WriteResult upsert(TableSpec table, Dataset<Row> rows, String keyColumn) {
     String name = qualified(table);
     Dataset<Row> shaped = rows.select(table.selectColumns());
-    DeltaTable.forName(spark, name).as("t")
+    return committed(name, () -> DeltaTable.forName(spark, name).as("t")
         .merge(shaped.as("s"), col("t." + keyColumn).equalTo(col("s." + keyColumn)))
         .whenMatched().updateAll()
         .whenNotMatched().insertAll()
-        .execute();
-    return lastCommit(name);
+        .execute());
+  }
+
+  /**
+   * Runs one write and returns its commit. Every write replaces by its declared key (periods, the
+   * whole snapshot, the run id), so when a concurrent run's commit conflicts with it Delta rejects it
+   * whole and it is simply made again, up to {@link #COMMIT_ATTEMPTS} times.
+   */
+  private WriteResult committed(String name, Runnable write) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        write.run();
+        // The version this session committed: another run may commit right after, so read our own.
+        return ownCommit(name);
+      } catch (io.delta.exceptions.DeltaConcurrentModificationException conflict) {
+        if (attempt == COMMIT_ATTEMPTS) {
+          throw new IllegalStateException("table " + name + ": the commit conflicted with concurrent writers "
+              + COMMIT_ATTEMPTS + " times in a row (" + conflict.getClass().getSimpleName() + "); run again when "
+              + "the other runs have finished", conflict);
+        }
+        long pauseMillis = 200L * attempt + java.util.concurrent.ThreadLocalRandom.current().nextLong(300);
+        LOG.warn("table {}: commit conflicted with a concurrent run ({}), attempt {} of {}; retrying in {} ms",
+            name, conflict.getClass().getSimpleName(), attempt, COMMIT_ATTEMPTS, pauseMillis);
+        try {
+          Thread.sleep(pauseMillis);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while retrying the commit to " + name, conflict);
+        }
+      }
+    }
   }
 
   public record WriteResult(long version, long rowsWritten) {}
 
-  private WriteResult lastCommit(String name) {
-    Row last = DeltaTable.forName(spark, name).history(1).select("version", "operationMetrics").first();
+  /** Where the catalog keeps a table's files. */
+  private String location(TableSpec table) {
+    try {
+      return spark.sessionState().catalog()
+          .getTableMetadata(new org.apache.spark.sql.catalyst.TableIdentifier(table.name(), scala.Option.apply(database)))
+          .location().toString();
+    } catch (org.apache.spark.sql.AnalysisException e) {
+      throw new IllegalStateException("table " + qualified(table) + " vanished from the catalog", e);
+    }
+  }
+
+  private String databaseLocation() {
+    try {
+      return spark.catalog().getDatabase(database).locationUri();
+    } catch (org.apache.spark.sql.AnalysisException e) {
+      throw new IllegalStateException("database " + database + " vanished from the catalog", e);
+    }
+  }
+
+  /** The job writes under the lakehouse root only: a catalog entry pointing elsewhere stops the run. */
+  private void requireUnderRoot(String what, String location) {
+    if (!io.profitlake.config.LakehousePaths.isUnder(location, root)) {
+      throw new io.profitlake.config.ConfigurationError(what + " is located at " + location + ", outside the lakehouse "
+          + "root " + root + " (profitlake.lakehouse.path); the job writes only under that root: point the path at "
+          + "the lakehouse that holds it, or use another profitlake.lakehouse.database");
+    }
+  }
+
+  /** The newest commit of the table made under this session's run id (tagCommits). */
+  private WriteResult ownCommit(String name) {
+    String tag = spark.conf().get(USER_METADATA, "");
+    Dataset<Row> history = DeltaTable.forName(spark, name).history(20);
+    List<Row> own = history
+        .where(tag.isEmpty() ? lit(true) : col("userMetadata").equalTo(lit(tag)))
+        .orderBy(col("version").desc())
+        .select("version", "operationMetrics").limit(1).collectAsList();
+    if (own.isEmpty()) {
+      // Delta makes no commit for a write that changes nothing (no rows into an empty table).
+      return new WriteResult(history.select(org.apache.spark.sql.functions.max("version")).first().getLong(0), 0);
+    }
+    Row last = own.get(0);
     Map<String, String> metrics = last.getJavaMap(1);
     long rows = 0;
     // A MERGE reports the rows it inserted and updated; numOutputRows would also count copied rows.

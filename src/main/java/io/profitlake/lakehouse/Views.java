@@ -48,7 +48,15 @@ public final class Views {
   /** Creates or replaces every view in the database. */
   public static void create(SparkSession spark, String database) {
     for (View view : ALL) {
-      spark.sql(view.ddl(database));
+      try {
+        spark.sql(view.ddl(database));
+      } catch (Exception e) {
+        // Two runs replacing the same view at once: the metastore lets one create it; the other replaces it now.
+        if (!spark.catalog().tableExists(database + "." + view.name())) {
+          throw e;
+        }
+        spark.sql(view.ddl(database));
+      }
     }
   }
 }

@@ -1,0 +1,298 @@
+package io.profitlake.job;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.delta.tables.DeltaTable;
+import io.profitlake.config.Settings;
+import io.profitlake.lakehouse.LakehouseSession;
+import io.profitlake.sample.GeneratorOptions;
+import io.profitlake.sample.SampleGenerator;
+import io.profitlake.support.TestSettings;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.apache.spark.TaskFailedReason;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Faults injected into whole runs (issue 6): the bad-rows corpus, failing tasks, a pool amount that
+ * changes under the run, late data. The session runs on local[2,3], a master that retries a failed
+ * task up to three times, as a cluster does.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReliabilityTest {
+  /** Every table the run writes except job_runs (a log) and the quarantine (checked on its own). */
+  private static final List<String> TABLES = List.of("customer_profitability", "dim_customer", "dim_period",
+      "cost_to_serve", "cost_pool_reconciliation", "referral_attribution", "profitability_migration", "whale_curve",
+      "whale_curve_summary", "customer_value", "prospect_scores");
+  private static final List<String> PERIOD_KEYED = List.of("customer_profitability", "dim_period", "cost_to_serve",
+      "cost_pool_reconciliation", "referral_attribution", "profitability_migration", "whale_curve",
+      "whale_curve_summary");
+
+  private static SparkSession spark;
+  private static Path workDir;
+  private static Settings clean;
+  private static final Map<String, Dataset<Row>> cleanContents = new HashMap<>();
+
+  @BeforeAll
+  static void startSparkAndGenerate() throws Exception {
+    workDir = Files.createTempDirectory("profitlake-reliability");
+    Path lakehouse = workDir.resolve("lakehouse");
+    clean = TestSettings.parse(TestSettings.sourcesIn(workDir.resolve("in"), lakehouse));
+    SparkSession.Builder builder = SparkSession.builder().master("local[2,3]").appName("profitlake-reliability")
+        .config("spark.ui.enabled", "false");
+    spark = LakehouseSession.configure(builder, clean).getOrCreate();
+    // The same seed twice: the bad-rows input is the clean one plus the injected rows.
+    new SampleGenerator(spark, new GeneratorOptions(150, 4, 5, YearMonth.of(2024, 1), "csv", false, 0.5),
+        clean.costModel()).writeTo(workDir.resolve("in").toString());
+    new SampleGenerator(spark, new GeneratorOptions(150, 4, 5, YearMonth.of(2024, 1), "csv", true, 0.5),
+        clean.costModel()).writeTo(workDir.resolve("bad").toString());
+  }
+
+  @AfterAll
+  static void stopSpark() {
+    System.clearProperty(Faults.FAIL_FIRST_ATTEMPTS);
+    System.clearProperty(Faults.POOL_AMOUNT_DRIFT);
+    if (spark != null) {
+      spark.stop();
+    }
+  }
+
+  /** A table's contents without the columns that name the run or its time. */
+  private static Dataset<Row> contents(String database, String table) {
+    Dataset<Row> rows = spark.table(database + "." + table);
+    for (String column : List.of("run_id", "detected_at")) {
+      if (List.of(rows.columns()).contains(column)) {
+        rows = rows.drop(column);
+      }
+    }
+    return rows;
+  }
+
+  private static void assertSameContents(Dataset<Row> expected, Dataset<Row> actual, String what) {
+    assertEquals(expected.count(), actual.count(), what);
+    assertEquals(0, expected.exceptAll(actual).count(), what);
+    assertEquals(0, actual.exceptAll(expected).count(), what);
+  }
+
+  @Test
+  @Order(1)
+  void cleanRun() {
+    new ProfitLakeJob(spark, clean).run(RunOptions.allPeriods());
+    for (String table : TABLES) {
+      cleanContents.put(table, contents("profitability", table).localCheckpoint());
+    }
+    assertTrue(cleanContents.get("customer_profitability").count() > 0);
+  }
+
+  @Test
+  @Order(2)
+  void badRowsCorpusIsQuarantinedExactlyAndLeavesTheCleanResults() throws Exception {
+    Settings bad = TestSettings.parse(TestSettings.sourcesIn(workDir.resolve("bad"), workDir.resolve("lakehouse"))
+        + "profitlake.lakehouse.database = bad_input\nprofitlake.quarantine.max-rate = 1\n");
+    ProfitLakeJob.RunResult run = new ProfitLakeJob(spark, bad).run(RunOptions.allPeriods());
+
+    Map<String, Map<String, Long>> manifest = new ObjectMapper().readValue(
+        workDir.resolve("bad").resolve("bad-rows-manifest.json").toFile(),
+        new TypeReference<Map<String, Map<String, Long>>>() {});
+    Map<String, Map<String, Long>> quarantined = new TreeMap<>();
+    for (Row row : spark.table("bad_input.quarantine").groupBy("source", "reason_code").count().collectAsList()) {
+      quarantined.computeIfAbsent(row.getString(0), s -> new TreeMap<>()).put(row.getString(1), row.getLong(2));
+    }
+    assertEquals(new TreeMap<>(manifest), quarantined);
+    assertTrue(manifest.size() >= 10, "the corpus covers every source: " + manifest.keySet());
+
+    // read = accepted + quarantined for every source, and the accepted rows are exactly the clean input's.
+    Row badRun = spark.table("bad_input.job_runs").where(col("run_id").equalTo(run.runId())).first();
+    Row cleanRun = spark.table("profitability.job_runs").where(col("status").equalTo("SUCCEEDED")).first();
+    Map<String, Long> cleanRead = new HashMap<>();
+    for (Row count : cleanRun.<Row>getList(cleanRun.fieldIndex("source_counts"))) {
+      cleanRead.put(count.getAs("source"), count.getAs("rows_read"));
+    }
+    for (Row count : badRun.<Row>getList(badRun.fieldIndex("source_counts"))) {
+      String source = count.getAs("source");
+      long read = count.getAs("rows_read");
+      long accepted = count.getAs("rows_accepted");
+      long quarantinedRows = count.getAs("rows_quarantined");
+      assertEquals(read, accepted + quarantinedRows, source);
+      assertEquals(cleanRead.get(source), accepted, source);
+      long injected = manifest.getOrDefault(source, Map.of()).values().stream().mapToLong(Long::longValue).sum();
+      assertEquals(injected, quarantinedRows, source);
+    }
+    for (String table : TABLES) {
+      assertSameContents(cleanContents.get(table), contents("bad_input", table), table);
+    }
+  }
+
+  @Test
+  @Order(3)
+  void failedTaskAttemptsAreRetriedWithoutLosingOrDoublingRows() throws Exception {
+    AtomicInteger failedTasks = new AtomicInteger();
+    SparkListener listener = new SparkListener() {
+      @Override
+      public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
+        if (taskEnd.reason() instanceof TaskFailedReason) {
+          failedTasks.incrementAndGet();
+        }
+      }
+    };
+    spark.sparkContext().addSparkListener(listener);
+    System.setProperty(Faults.FAIL_FIRST_ATTEMPTS, "true");
+    try {
+      new ProfitLakeJob(spark, clean).run(RunOptions.allPeriods());
+    } finally {
+      System.clearProperty(Faults.FAIL_FIRST_ATTEMPTS);
+      // Task-end events arrive on the listener bus thread: let it drain before counting.
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      spark.sparkContext().removeSparkListener(listener);
+    }
+    assertTrue(failedTasks.get() > 0, "the fault was injected");
+    for (String table : TABLES) {
+      assertSameContents(cleanContents.get(table), contents("profitability", table), table);
+    }
+  }
+
+  @Test
+  @Order(4)
+  void poolAmountChangedUnderTheRunFailsWithExitFiveAndWritesNothing() {
+    Map<String, Long> versions = versions("profitability");
+    String pool = clean.costModel().pools().keySet().iterator().next();
+    System.setProperty(Faults.POOL_AMOUNT_DRIFT, pool);
+    JobFailure failure;
+    try {
+      failure = assertThrows(JobFailure.class, () -> new ProfitLakeJob(spark, clean).run(RunOptions.allPeriods()));
+    } finally {
+      System.clearProperty(Faults.POOL_AMOUNT_DRIFT);
+    }
+    assertEquals(ExitCode.RECONCILIATION, failure.exitCode());
+    // Every period of that pool: allocated from the source amount + 0.01.
+    assertTrue(failure.getMessage().startsWith("cost pools do not reconcile: pool " + pool + " in 2024-01 was "
+        + "allocated from "), failure.getMessage());
+    assertTrue(failure.getMessage().contains("pool " + pool + " in 2024-04"), failure.getMessage());
+    assertTrue(failure.getMessage().endsWith("Nothing was written; the tables keep their previous versions"));
+    assertEquals(versions, versions("profitability"), "no table but job_runs got a new version");
+    Row failed = spark.table("profitability.job_runs").where(col("status").equalTo("FAILED")).first();
+    assertEquals(5, (int) failed.getAs("exit_code"));
+    for (String table : TABLES) {
+      assertSameContents(cleanContents.get(table), contents("profitability", table), table);
+    }
+  }
+
+  @Test
+  @Order(5)
+  void lateDataRerunChangesOnlyItsPeriod() throws Exception {
+    Map<String, Dataset<Row>> before = new HashMap<>();
+    for (String table : PERIOD_KEYED) {
+      before.put(table, contents("profitability", table).localCheckpoint());
+    }
+    // A late SALE line for a customer who bought in February: a copy of one of its lines with a new id,
+    // 1000.00 net at a cost of 400.00, in the base currency.
+    Path transactions = workDir.resolve("in").resolve("transactions");
+    Map<String, String> late = null;
+    String[] header = null;
+    try (Stream<Path> files = Files.list(transactions)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".csv")).sorted().toList()) {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        header = lines.get(0).split(",", -1);
+        for (String line : lines.subList(1, lines.size())) {
+          Map<String, String> row = row(header, line);
+          if (late == null && row.get("transaction_ts").startsWith("2024-02") && row.get("currency").equals("USD")
+              && row.get("transaction_type").equals("SALE")) {
+            late = row;
+          }
+        }
+      }
+    }
+    assertTrue(late != null, "a February USD sale to copy");
+    String customer = late.get("customer_id");
+    late.putAll(Map.of("transaction_id", "LATE-1", "order_id", "LATE-O1", "quantity", "1", "unit_price", "1000",
+        "discount_amount", "0.00", "net_amount", "1000.00", "cost_amount", "400.00"));
+    List<String> fields = new ArrayList<>();
+    for (String column : header) {
+      fields.add(late.get(column));
+    }
+    Files.writeString(transactions.resolve("zz-late.csv"), String.join(",", header) + "\n" + String.join(",", fields)
+        + "\n", StandardCharsets.UTF_8);
+
+    new ProfitLakeJob(spark, clean).run(new RunOptions(Optional.of(YearMonth.of(2024, 2)),
+        Optional.of(YearMonth.of(2024, 2))));
+
+    for (String table : PERIOD_KEYED) {
+      assertSameContents(before.get(table).where(col("period").notEqual("2024-02")),
+          contents("profitability", table).where(col("period").notEqual("2024-02")), table + " outside 2024-02");
+    }
+    Dataset<Row> was = before.get("customer_profitability").where(col("period").equalTo("2024-02"));
+    Dataset<Row> now = contents("profitability", "customer_profitability").where(col("period").equalTo("2024-02"));
+    assertEquals(was.count(), now.count());
+    Row old = was.where(col("customer_id").equalTo(customer)).first();
+    Row changed = now.where(col("customer_id").equalTo(customer)).first();
+    assertEquals(old.<BigDecimal>getAs("net_revenue").add(new BigDecimal("1000.00")), changed.getAs("net_revenue"));
+    assertEquals(old.<BigDecimal>getAs("cogs").add(new BigDecimal("400.00")), changed.getAs("cogs"));
+    assertNotEquals(old.<BigDecimal>getAs("net_profit"), changed.getAs("net_profit"));
+    // Nobody else's revenue moved.
+    assertSameContents(was.where(col("customer_id").notEqual(customer)).select("customer_id", "net_revenue", "cogs"),
+        now.where(col("customer_id").notEqual(customer)).select("customer_id", "net_revenue", "cogs"),
+        "other customers' revenue in 2024-02");
+  }
+
+  @Test
+  @Order(6)
+  void aDatabaseTheCatalogPlacesOutsideTheLakehouseIsRefused() throws Exception {
+    Path outside = Files.createTempDirectory("profitlake-outside");
+    spark.sql("CREATE DATABASE elsewhere LOCATION '" + outside.toUri() + "'");
+    Settings settings = TestSettings.parse(TestSettings.sourcesIn(workDir.resolve("in"), workDir.resolve("lakehouse"))
+        + "profitlake.lakehouse.database = elsewhere\n");
+    io.profitlake.config.ConfigurationError error = assertThrows(io.profitlake.config.ConfigurationError.class,
+        () -> new ProfitLakeJob(spark, settings).run(RunOptions.allPeriods()));
+    assertTrue(error.getMessage().startsWith("database elsewhere is located at file:" + outside + ", outside the "
+        + "lakehouse root " + workDir.resolve("lakehouse") + " (profitlake.lakehouse.path)"), error.getMessage());
+    try (Stream<Path> written = Files.list(outside)) {
+      assertEquals(0, written.count(), "nothing written outside the root");
+    }
+  }
+
+  private static Map<String, String> row(String[] header, String line) {
+    String[] values = line.split(",", -1);
+    Map<String, String> row = new HashMap<>();
+    for (int i = 0; i < header.length; i++) {
+      row.put(header[i], values[i]);
+    }
+    return row;
+  }
+
+  /** The current Delta version of every output table but job_runs. */
+  private static Map<String, Long> versions(String database) {
+    Map<String, Long> versions = new TreeMap<>();
+    for (String table : TABLES) {
+      versions.put(table, DeltaTable.forName(spark, database + "." + table).history(1).first().getAs("version"));
+    }
+    versions.put("quarantine", DeltaTable.forName(spark, database + ".quarantine").history(1).first().getAs("version"));
+    return versions;
+  }
+}
