@@ -41,6 +41,9 @@ class ReadmeRunIT {
     Launch.Result run = launch(cwd, "run");
     assertEquals(0, run.exitCode(), run.output());
     assertTrue(run.output().contains("succeeded: periods 2024-01..2025-12"), run.output());
+    // No PROFITLAKE_PEPPER in this environment: the run says that the email hash stays null.
+    assertTrue(run.output().contains("PROFITLAKE_PEPPER is not set: contact_email_hash will be null in every output"),
+        run.output());
     assertTrue(run.output().matches("(?s).*customer_profitability\\s+[0-9,]+ rows written.*"), run.output());
     Path tables = cwd.resolve("lakehouse/warehouse/profitability.db");
     for (String table : List.of("customer_profitability", "dim_customer", "dim_period", "job_runs", "quarantine",

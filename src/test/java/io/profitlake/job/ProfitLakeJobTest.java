@@ -271,6 +271,14 @@ class ProfitLakeJobTest extends SparkTestBase {
       assertEquals(0, after.exceptAll(before.get(name)).count(), name);
     }
     assertEquals(2, table("job_runs").where(col("status").equalTo("SUCCEEDED")).count());
+    assertEquals(2, table("job_runs").where(col("run_id").isin(first.runId(), second.runId())).count());
+    // Every table the second run changed was last committed under its id (an empty quarantine gets no commit).
+    for (String name : tables) {
+      if (table(name).count() > 0) {
+        String metadata = spark.sql("DESCRIBE HISTORY profitability." + name + " LIMIT 1").first().getAs("userMetadata");
+        assertEquals("run_id=" + second.runId(), metadata, name);
+      }
+    }
     assertEquals(1, table("customer_profitability").select("run_id").distinct().count());
     assertEquals(second.runId(), table("customer_profitability").select("run_id").first().getString(0));
   }
@@ -334,6 +342,53 @@ class ProfitLakeJobTest extends SparkTestBase {
     assertTrue(quarantine.count() > 0);
     assertEquals(1, quarantine.select("run_id").distinct().count());
     assertEquals((String) run.getAs("run_id"), quarantine.select("run_id").first().getString(0));
+  }
+
+  @Test
+  @Order(6)
+  void noTableHoldsContactNamesOrRawEmails() throws IOException {
+    // The lakehouse now holds a clean run and the quarantine of the bad-rows input (customers included).
+    List<String> pii = new java.util.ArrayList<>();
+    try (Stream<Path> files = Files.list(workDir.resolve("bad").resolve("customers"))) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".csv")).toList()) {
+        List<String> lines = Files.readAllLines(file);
+        List<String> header = List.of(lines.get(0).split(",", -1));
+        for (String line : lines.subList(1, lines.size())) {
+          String[] fields = line.split(",", -1);
+          for (String column : List.of("contact_email", "contact_name")) {
+            int at = header.indexOf(column);
+            if (at < fields.length && fields[at].length() > 3) {
+              pii.add(fields[at].trim());
+            }
+          }
+        }
+      }
+    }
+    assertTrue(pii.size() >= 400, "emails and names of 200 customers: " + pii.size());
+    List<String> scanned = new java.util.ArrayList<>();
+    for (Row t : spark.sql("SHOW TABLES IN profitability").collectAsList()) {
+      String name = t.getAs("tableName");
+      Dataset<Row> rows = table(name);
+      scanned.add(name);
+      for (org.apache.spark.sql.types.StructField field : rows.schema().fields()) {
+        assertTrue(!List.of("contact_name", "contact_email").contains(field.name()), name + "." + field.name());
+      }
+      // Every string, however nested (the raw quarantine record is JSON), against every name and email.
+      Dataset<Row> text = rows.select(org.apache.spark.sql.functions.to_json(
+          org.apache.spark.sql.functions.struct(col("*"))).as("row"));
+      org.apache.spark.sql.Column leaked = org.apache.spark.sql.functions.lit(false);
+      for (String value : pii) {
+        leaked = leaked.or(col("row").contains(value));
+      }
+      assertEquals(0, text.where(leaked).count(), name + " holds a contact name or raw email");
+    }
+    assertTrue(scanned.containsAll(List.of("quarantine", "dim_customer", "customer_profitability", "v_customer_league")),
+        scanned.toString());
+    assertTrue(table("quarantine").where(col("source").equalTo("customers")).count() > 0);
+    // No pepper in the environment: the keyed hash is withheld rather than an unkeyed, reversible one.
+    if (settings.pepper().isEmpty()) {
+      assertEquals(0, table("dim_customer").where(col("contact_email_hash").isNotNull()).count());
+    }
   }
 
   /** Every data row of a generated CSV source, by header name (the generator writes no quoted commas). */
