@@ -57,8 +57,9 @@ public final class Lakehouse {
           spark.sql(table.createDdl(name));
           LOG.info("created table {}", name);
         } catch (Exception e) {
-          // A concurrent run created it between the check and the CREATE: the same declaration, so go on.
-          if (!spark.catalog().tableExists(name)) {
+          // A concurrent run is creating it (its Delta log may be written before its catalog entry): the same
+          // declaration, so once the catalog has it, go on.
+          if (!createdConcurrently(name)) {
             throw e;
           }
           LOG.info("table {} was created by a concurrent run", name);
@@ -80,6 +81,22 @@ public final class Lakehouse {
         LOG.info("table {}: added columns {}", name, missing.stream().map(ColumnSpec::name).toList());
       }
     }
+  }
+
+  /** Whether the table appears in the catalog within a few seconds (another run is registering it). */
+  private boolean createdConcurrently(String name) {
+    for (int attempt = 0; attempt < 20; attempt++) {
+      if (spark.catalog().tableExists(name)) {
+        return true;
+      }
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return false;
   }
 
   /** A declared table as it stands (its current version). */
