@@ -16,6 +16,7 @@ import java.io.File;
 import java.io.PrintWriter;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -36,7 +37,7 @@ import picocli.CommandLine.Option;
     versionProvider = ProfitLakeCli.Version.class,
     description = "Customer profitability on Spark and Delta Lake: which customers make the company money.",
     subcommands = {ProfitLakeCli.Run.class, ProfitLakeCli.Generate.class, ProfitLakeCli.Validate.class,
-        ProfitLakeCli.Serve.class},
+        ProfitLakeCli.Serve.class, ProfitLakeCli.Bench.class},
     footerHeading = "%nExit codes:%n",
     footer = {
         "  0  success",
@@ -278,6 +279,48 @@ public final class ProfitLakeCli implements Callable<Integer> {
       } finally {
         spark.stop();
       }
+    }
+  }
+
+  @Command(name = "bench", mixinStandardHelpOptions = true,
+      description = {"Benchmark the job: for each size, generate inputs with that many transaction lines (once, "
+          + "kept under --out), run the whole job in a fresh JVM per repeat, and print and write (bench.json, bench.md) "
+          + "wall time, time per pipeline stage, rows per second, heap, tasks, shuffle bytes and the scaling exponent "
+          + "between consecutive sizes.",
+          "The runs use the cost model and Spark settings of --config (default conf/application.conf); the JVM "
+              + "heap of each run is this command's (PROFITLAKE_DRIVER_MEMORY of bin/profitlake)."})
+  static final class Bench implements Callable<Integer> {
+    @CommandLine.Mixin
+    Common common = new Common();
+
+    @Option(names = "--sizes", defaultValue = "1e5,1e6", split = ",", paramLabel = "N",
+        description = "Transaction lines per size, comma-separated (default: ${DEFAULT-VALUE}).")
+    List<String> sizes;
+
+    @Option(names = "--repeat", defaultValue = "1", description = "Runs per size; the median is reported (default: ${DEFAULT-VALUE}).")
+    int repeat;
+
+    @Option(names = "--months", defaultValue = "24", description = "Months of history of the generated inputs (default: ${DEFAULT-VALUE}).")
+    int months;
+
+    @Option(names = "--out", defaultValue = "target/bench", paramLabel = "DIR",
+        description = "Folder for inputs, logs and the report (default: ${DEFAULT-VALUE}).")
+    File out;
+
+    @Override
+    public Integer call() throws Exception {
+      if (repeat < 1 || months < 1) {
+        throw new ConfigurationError("--repeat and --months must be at least 1");
+      }
+      List<Long> lines = sizes.stream().map(io.profitlake.bench.Benchmark::parseSize).sorted().toList();
+      common.settings();
+      File base = common.config != null ? common.config
+          : new File("conf/application.conf").isFile() ? new File("conf/application.conf") : null;
+      String report = new io.profitlake.bench.Benchmark(new io.profitlake.bench.Benchmark.Options(lines, repeat, months,
+          out.toPath().toAbsolutePath(), base)).run();
+      System.out.println(report);
+      System.out.println("report written to " + out.toPath().resolve("bench.md") + " and bench.json");
+      return ExitCode.SUCCESS.code();
     }
   }
 
