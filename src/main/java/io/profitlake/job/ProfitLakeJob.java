@@ -64,13 +64,15 @@ public final class ProfitLakeJob {
 
   /** The outcome of a run that completed. */
   public record RunResult(String runId, Periods periods, Map<String, SourceCount> counts,
-      Map<String, Long> rowsWritten, Map<String, Long> versions) {}
+      Map<String, Long> rowsWritten, Map<String, Long> versions, Map<String, Double> stageSeconds) {}
 
   public RunResult run(RunOptions options) {
     String runId = UUID.randomUUID().toString();
     Instant startedAt = Instant.now();
     LOG.info("run {} starting", runId);
     settings.requireSources();
+    PhaseClock clock = new PhaseClock(spark);
+    clock.start("prepare the lakehouse");
     SampleFiles.ensure(spark, settings);
     Lakehouse lakehouse = new Lakehouse(spark, settings.lakehouse().database(), settings.lakehouse().root());
     List<String> activityColumns = CostToServe.activityColumns(settings.costModel());
@@ -80,6 +82,7 @@ public final class ProfitLakeJob {
     JobRunLog runLog = new JobRunLog(spark, lakehouse, settings, runId, startedAt);
     runLog.started();
     try {
+      clock.start("read and check sources");
       ValidatedSources sources = Sources.load(spark, settings);
       Map<String, SourceCount> counts = sources.counts();
       runLog.counts(counts);
@@ -93,6 +96,7 @@ public final class ProfitLakeJob {
         throw overRate;
       }
 
+      clock.start("periods and transaction lines");
       Periods periods = periods(sources, options);
       runLog.periods(periods);
       LOG.info("processing periods {}", periods);
@@ -101,7 +105,7 @@ public final class ProfitLakeJob {
       Dataset<Row> invoices = invoices(sources).persist();
       Dataset<Row> revenue = RevenueSide.perCustomerPeriod(lines, sources.accepted("sales_reps"));
 
-      spark.sparkContext().setJobDescription("cost to serve");
+      clock.start("cost to serve");
       CostToServe.Result costs = CostToServe.compute(spark,
           new DriverUnits.Inputs(sources.accepted("support_tickets"), sources.accepted("calls"),
               sources.accepted("sales_activities"), sources.accepted("transactions"), invoices),
@@ -110,6 +114,7 @@ public final class ProfitLakeJob {
       ReconciliationGate.check(books, poolCosts(sources).where(col("period").isin(periods.names().toArray())),
           costs.lines());
 
+      clock.start("customer P&L");
       Dataset<Row> acquisition = Acquisition.perCustomerPeriod(sources.accepted("customers"),
           sources.accepted("referrals"), settings.costModel().amortisationMonths(), periods);
       Dataset<Row> badDebt = Receivables.badDebt(invoices, periods);
@@ -124,7 +129,7 @@ public final class ProfitLakeJob {
       Dataset<Row> beforeReferrals = CustomerProfitability.combine(
           List.of(revenue, costs.perCustomer(), acquisition, badDebt, financing), components).localCheckpoint();
 
-      spark.sparkContext().setJobDescription("referral attribution");
+      clock.start("referral attribution");
       Dataset<Row> referrals = sources.accepted("referrals");
       Dataset<Row> ancestors = ReferralForest.ancestors(referrals, 0).persist();
       Dataset<Row> attribution = ReferralAttribution.attribute(referrals, ancestors,
@@ -154,41 +159,43 @@ public final class ProfitLakeJob {
           .withColumn("referred_net_profit", coalesce(col("referred_net_profit"), lit(BigDecimal.ZERO)).cast(Tables.MONEY))
           .withColumn(Tables.RUN_ID, lit(runId));
 
-      spark.sparkContext().setJobDescription("insights");
+      clock.start("insights");
       Insights.Result insights = Insights.enrich(profitability, history, activityColumns,
           settings.costModel().thresholds());
       Dataset<Row> enriched = insights.profitability().localCheckpoint();
 
       // Every gate has passed: from here on the run only writes. Each table is one atomic Delta commit.
-      runLog.wrote(Tables.QUARANTINE, lakehouse.write(Tables.QUARANTINE, quarantine, List.of()));
-      runLog.wrote(Tables.COST_POOL_RECONCILIATION,
-          lakehouse.write(Tables.COST_POOL_RECONCILIATION, books, periods.names()));
-      runLog.wrote(Tables.REFERRAL_ATTRIBUTION,
-          lakehouse.write(Tables.REFERRAL_ATTRIBUTION, attribution, periods.names()));
-      runLog.wrote(Tables.COST_TO_SERVE, lakehouse.write(Tables.COST_TO_SERVE,
-          costs.lines().withColumn(Tables.RUN_ID, lit(runId)), periods.names()));
-      runLog.wrote(Tables.DIM_PERIOD, lakehouse.write(Tables.DIM_PERIOD,
-          Dimensions.periods(spark, periods).withColumn(Tables.RUN_ID, lit(runId)), periods.names()));
-      runLog.wrote(Tables.DIM_CUSTOMER, lakehouse.write(Tables.DIM_CUSTOMER,
-          Dimensions.customers(sources.accepted("customers"), settings.pepper()).withColumn(Tables.RUN_ID, lit(runId)),
-          List.of()));
-      runLog.wrote(profitabilityTable, lakehouse.write(profitabilityTable, enriched, periods.names()));
-      runLog.wrote(Tables.PROFITABILITY_MIGRATION, lakehouse.write(Tables.PROFITABILITY_MIGRATION,
-          insights.migration().withColumn(Tables.RUN_ID, lit(runId)), periods.names()));
-      runLog.wrote(Tables.WHALE_CURVE, lakehouse.write(Tables.WHALE_CURVE,
-          WhaleCurve.points(enriched).withColumn(Tables.RUN_ID, lit(runId)), periods.names()));
-      runLog.wrote(Tables.WHALE_CURVE_SUMMARY, lakehouse.write(Tables.WHALE_CURVE_SUMMARY,
-          WhaleCurve.summary(enriched).withColumn(Tables.RUN_ID, lit(runId)), periods.names()));
+      clock.start("write tables");
+      writeAll(lakehouse, runLog, List.of(
+          new Write(Tables.QUARANTINE, quarantine, List.of()),
+          new Write(Tables.COST_POOL_RECONCILIATION, books, periods.names()),
+          new Write(Tables.REFERRAL_ATTRIBUTION, attribution, periods.names()),
+          new Write(Tables.COST_TO_SERVE, costs.lines().withColumn(Tables.RUN_ID, lit(runId)), periods.names()),
+          new Write(Tables.DIM_PERIOD, Dimensions.periods(spark, periods).withColumn(Tables.RUN_ID, lit(runId)),
+              periods.names()),
+          new Write(Tables.DIM_CUSTOMER, Dimensions.customers(sources.accepted("customers"), settings.pepper())
+              .withColumn(Tables.RUN_ID, lit(runId)), List.of()),
+          new Write(profitabilityTable, enriched, periods.names()),
+          new Write(Tables.PROFITABILITY_MIGRATION, insights.migration().withColumn(Tables.RUN_ID, lit(runId)),
+              periods.names()),
+          new Write(Tables.WHALE_CURVE, WhaleCurve.points(enriched).withColumn(Tables.RUN_ID, lit(runId)),
+              periods.names()),
+          new Write(Tables.WHALE_CURVE_SUMMARY, WhaleCurve.summary(enriched).withColumn(Tables.RUN_ID, lit(runId)),
+              periods.names())));
 
-      // Snapshots over everything the lakehouse holds up to the last processed period, this run's rows included.
+      // Snapshots over everything the lakehouse holds up to the last processed period, this run's rows included
+      // (so they come after the customer P&L is written). Read by both: materialised once.
+      clock.start("customer value and prospect scores");
       String asOf = periods.last().toString();
-      Dataset<Row> upToLast = lakehouse.read(profitabilityTable).where(col(Tables.PERIOD).leq(lit(asOf)));
-      runLog.wrote(Tables.CUSTOMER_VALUE, lakehouse.write(Tables.CUSTOMER_VALUE,
-          CustomerValue.asOf(upToLast, asOf).withColumn(Tables.RUN_ID, lit(runId)), List.of()));
-      spark.sparkContext().setJobDescription("prospect scores");
-      runLog.wrote(Tables.PROSPECT_SCORES, lakehouse.write(Tables.PROSPECT_SCORES,
-          ProspectScoring.score(sources.accepted("customers"), upToLast, sources.accepted("prospects"),
-              settings.costModel().thresholds()).withColumn(Tables.RUN_ID, lit(runId)), List.of()));
+      Dataset<Row> upToLast = lakehouse.read(profitabilityTable).where(col(Tables.PERIOD).leq(lit(asOf))).persist();
+      writeAll(lakehouse, runLog, List.of(
+          new Write(Tables.CUSTOMER_VALUE, CustomerValue.asOf(upToLast, asOf).withColumn(Tables.RUN_ID, lit(runId)),
+              List.of()),
+          new Write(Tables.PROSPECT_SCORES, ProspectScoring.score(sources.accepted("customers"), upToLast,
+              sources.accepted("prospects"), settings.costModel().thresholds()).withColumn(Tables.RUN_ID, lit(runId)),
+              List.of())));
+      upToLast.unpersist();
+      clock.start("views and clean-up");
       Views.create(spark, settings.lakehouse().database());
       books.unpersist();
       costs.release();
@@ -202,8 +209,9 @@ public final class ProfitLakeJob {
       lines.unpersist();
       sources.release();
       runLog.succeeded();
-      LOG.info("run {} finished: periods {}", runId, periods);
-      return new RunResult(runId, periods, counts, runLog.rowsWritten(), runLog.versions());
+      clock.stop();
+      LOG.info("run {} finished: periods {}; seconds per stage {}", runId, periods, clock.seconds());
+      return new RunResult(runId, periods, counts, runLog.rowsWritten(), runLog.versions(), clock.seconds());
     } catch (JobFailure failure) {
       runLog.failed(failure.exitCode(), failure.getMessage());
       throw failure;
@@ -213,6 +221,21 @@ public final class ProfitLakeJob {
     } catch (RuntimeException unexpected) {
       runLog.failed(ExitCode.UNEXPECTED, String.valueOf(unexpected.getMessage()));
       throw unexpected;
+    }
+  }
+
+  /** One table's write: its rows and the periods it replaces (none for a snapshot). */
+  private record Write(TableSpec table, Dataset<Row> rows, List<String> periods) {}
+
+  /**
+   * Writes the tables side by side (each is its own atomic Delta commit; the commits are mostly waiting on
+   * the log and the catalog) and records them in the run log in the order given.
+   */
+  private static void writeAll(Lakehouse lakehouse, JobRunLog runLog, List<Write> writes) {
+    Map<String, Lakehouse.WriteResult> results = new java.util.concurrent.ConcurrentHashMap<>();
+    Lakehouse.inParallel(writes, w -> results.put(w.table().name(), lakehouse.write(w.table(), w.rows(), w.periods())));
+    for (Write write : writes) {
+      runLog.wrote(write.table(), results.get(write.table().name()));
     }
   }
 

@@ -27,6 +27,8 @@ public final class Lakehouse {
 
   /** Attempts of a commit that conflicts with a concurrent run's commit (Delta's optimistic concurrency). */
   static final int COMMIT_ATTEMPTS = 5;
+  /** Threads that create or write tables side by side: their work is mostly waiting on commits and the catalog. */
+  static final int PARALLEL_WRITERS = 4;
 
   private final SparkSession spark;
   private final String database;
@@ -50,36 +52,67 @@ public final class Lakehouse {
     spark.sql("CREATE DATABASE IF NOT EXISTS " + database
         + " COMMENT 'ProfitLake: customer profitability tables'");
     requireUnderRoot("database " + database, databaseLocation());
-    for (TableSpec table : tables) {
-      String name = qualified(table);
-      if (!spark.catalog().tableExists(name)) {
+    // Creating a Delta table is mostly waiting (its first commit, the metastore): the tables are made side by
+    // side. Measured on the sample's first run: 20.8 s one by one, see the commit that made this change.
+    inParallel(tables, this::ensureTable);
+  }
+
+  /** Runs {@code action} on every item on a few threads of this session; the first failure is rethrown. */
+  public static <T> void inParallel(List<T> items, java.util.function.Consumer<T> action) {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+        Math.min(PARALLEL_WRITERS, Math.max(1, items.size())));
+    try {
+      List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
+      for (T item : items) {
+        futures.add(pool.submit(() -> action.accept(item)));
+      }
+      for (java.util.concurrent.Future<?> future : futures) {
         try {
-          spark.sql(table.createDdl(name));
-          LOG.info("created table {}", name);
-        } catch (Exception e) {
-          // A concurrent run is creating it (its Delta log may be written before its catalog entry): the same
-          // declaration, so once the catalog has it, go on.
-          if (!createdConcurrently(name)) {
-            throw e;
+          future.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException runtime) {
+            throw runtime;
           }
-          LOG.info("table {} was created by a concurrent run", name);
+          throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted", e);
         }
-        requireUnderRoot("table " + name, location(table));
-        continue;
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private void ensureTable(TableSpec table) {
+    String name = qualified(table);
+    if (!spark.catalog().tableExists(name)) {
+      try {
+        spark.sql(table.createDdl(name));
+        LOG.info("created table {}", name);
+      } catch (Exception e) {
+        // A concurrent run is creating it (its Delta log may be written before its catalog entry): the same
+        // declaration, so once the catalog has it, go on.
+        if (!createdConcurrently(name)) {
+          throw e;
+        }
+        LOG.info("table {} was created by a concurrent run", name);
       }
       requireUnderRoot("table " + name, location(table));
-      Set<String> existing = new TreeSet<>();
-      for (StructField field : spark.table(name).schema().fields()) {
-        existing.add(field.name());
-      }
-      List<ColumnSpec> missing = table.columns().stream().filter(c -> !existing.contains(c.name())).toList();
-      if (!missing.isEmpty()) {
-        String columns = missing.stream()
-            .map(c -> "`" + c.name() + "` " + c.type().sql() + " COMMENT '" + TableSpec.escape(c.comment()) + "'")
-            .collect(Collectors.joining(", "));
-        spark.sql("ALTER TABLE " + name + " ADD COLUMNS (" + columns + ")");
-        LOG.info("table {}: added columns {}", name, missing.stream().map(ColumnSpec::name).toList());
-      }
+      return;
+    }
+    requireUnderRoot("table " + name, location(table));
+    Set<String> existing = new TreeSet<>();
+    for (StructField field : spark.table(name).schema().fields()) {
+      existing.add(field.name());
+    }
+    List<ColumnSpec> missing = table.columns().stream().filter(c -> !existing.contains(c.name())).toList();
+    if (!missing.isEmpty()) {
+      String columns = missing.stream()
+          .map(c -> "`" + c.name() + "` " + c.type().sql() + " COMMENT '" + TableSpec.escape(c.comment()) + "'")
+          .collect(Collectors.joining(", "));
+      spark.sql("ALTER TABLE " + name + " ADD COLUMNS (" + columns + ")");
+      LOG.info("table {}: added columns {}", name, missing.stream().map(ColumnSpec::name).toList());
     }
   }
 

@@ -125,8 +125,8 @@ class FaultToleranceIT {
     Path log = dir.resolve("crashed.log");
     Process process = new ProcessBuilder(run(config, FIRST)).directory(dir.toFile()).redirectErrorStream(true).start();
     AtomicBoolean killed = new AtomicBoolean();
-    // SIGKILL (destroyForcibly on Unix) as soon as the run says it committed cost_to_serve, the fourth of its
-    // twelve table writes: the next write is under way.
+    // SIGKILL (destroyForcibly on Unix) as soon as the run says it committed cost_to_serve, one of the ten
+    // tables it writes side by side: others are being written, customer_value and prospect_scores are to come.
     try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         PrintWriter copy = new PrintWriter(Files.newBufferedWriter(log))) {
       String line;
@@ -153,7 +153,7 @@ class FaultToleranceIT {
         complete++;
       }
     }
-    assertTrue(complete >= 3, "reconciliation, referral attribution and cost_to_serve were committed");
+    assertTrue(complete >= 1, "cost_to_serve was committed");
     assertTrue(complete < TABLES.size(), "the kill came before the last write");
     Row dead = jobRuns("crashed").first();
     assertEquals("RUNNING", dead.getAs("status"));
