@@ -32,9 +32,11 @@ public final class StageMetrics extends SparkListener {
     if (description == null || description.isBlank()) {
       return OTHER;
     }
-    // Delta names its own jobs "Delta: <the description it ran under>: <what it did>".
-    while (description.startsWith("Delta: ")) {
-      description = description.substring("Delta: ".length());
+    // Delta names its own jobs "Delta: <the description it ran under>: <what it did>", nested for nested work.
+    if (description.startsWith("Delta: ")) {
+      while (description.startsWith("Delta: ")) {
+        description = description.substring("Delta: ".length());
+      }
       int detail = description.indexOf(": ");
       description = detail < 0 ? description : description.substring(0, detail);
     }
