@@ -1,5 +1,6 @@
 package io.profitlake.it;
 
+import static io.profitlake.support.FrameAssertions.withoutRunColumns;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -136,13 +137,7 @@ class ClusterRunIT {
   }
 
   private static Dataset<Row> contents(SparkSession spark, Path table) {
-    Dataset<Row> rows = spark.read().format("delta").load(table.toString());
-    for (String column : List.of("run_id", "detected_at")) {
-      if (List.of(rows.columns()).contains(column)) {
-        rows = rows.drop(column);
-      }
-    }
-    return rows;
+    return withoutRunColumns(spark.read().format("delta").load(table.toString()));
   }
 
   private void start(Map<String, String> env, String name, List<String> arguments) throws IOException {

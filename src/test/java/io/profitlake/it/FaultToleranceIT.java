@@ -1,5 +1,7 @@
 package io.profitlake.it;
 
+import static io.profitlake.support.FrameAssertions.sameRows;
+import static io.profitlake.support.FrameAssertions.withoutRunColumns;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -88,19 +90,8 @@ class FaultToleranceIT {
 
   /** A table as its Delta log stands, without the columns that name the run or its time. */
   private static Dataset<Row> contents(String lakehouse, String table) {
-    Dataset<Row> rows = spark.read().format("delta")
-        .load(dir.resolve(lakehouse).resolve("warehouse/profitability.db").resolve(table).toString());
-    for (String column : List.of("run_id", "detected_at")) {
-      if (List.of(rows.columns()).contains(column)) {
-        rows = rows.drop(column);
-      }
-    }
-    return rows;
-  }
-
-  private static boolean same(Dataset<Row> expected, Dataset<Row> actual) {
-    // exceptAll keeps duplicates: both differences empty means the same rows, each as many times.
-    return expected.exceptAll(actual).unionAll(actual.exceptAll(expected)).isEmpty();
+    return withoutRunColumns(spark.read().format("delta")
+        .load(dir.resolve(lakehouse).resolve("warehouse/profitability.db").resolve(table).toString()));
   }
 
   private static Dataset<Row> jobRuns(String lakehouse) {
@@ -149,7 +140,7 @@ class FaultToleranceIT {
     for (String table : TABLES) {
       Dataset<Row> rows = contents("crashed", table);
       if (!rows.isEmpty()) {
-        assertTrue(same(firstRangeAlone.get(table), rows), table + " holds part of a run");
+        assertTrue(sameRows(firstRangeAlone.get(table), rows), table + " holds part of a run");
         complete++;
       }
     }
@@ -163,7 +154,7 @@ class FaultToleranceIT {
     Launch.Result rerun = Launch.run(dir, run(config, FIRST), 10);
     assertEquals(0, rerun.exitCode(), rerun.output());
     for (String table : TABLES) {
-      assertTrue(same(firstRangeAlone.get(table), contents("crashed", table)), table);
+      assertTrue(sameRows(firstRangeAlone.get(table), contents("crashed", table)), table);
     }
     assertEquals(List.of("RUNNING", "SUCCEEDED"),
         jobRuns("crashed").orderBy("started_at").select("status").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
@@ -199,7 +190,7 @@ class FaultToleranceIT {
     // and prospect_scores are snapshots of whatever the lakehouse held when their run wrote them (README).
     for (String table : TABLES) {
       if (!List.of("customer_value", "prospect_scores").contains(table)) {
-        assertTrue(same(contents("sequential", table), contents("concurrent", table)), table);
+        assertTrue(sameRows(contents("sequential", table), contents("concurrent", table)), table);
       }
     }
     assertEquals(2, jobRuns("concurrent").where(col("status").equalTo("SUCCEEDED")).count());

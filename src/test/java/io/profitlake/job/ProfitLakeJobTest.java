@@ -1,5 +1,6 @@
 package io.profitlake.job;
 
+import static io.profitlake.support.FrameAssertions.withoutRunColumns;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -53,13 +54,7 @@ class ProfitLakeJobTest extends SparkTestBase {
 
   /** A table's contents without the columns that name the run or its time. */
   private static Dataset<Row> contents(String name) {
-    Dataset<Row> rows = table(name);
-    for (String column : List.of("run_id", "detected_at")) {
-      if (List.of(rows.columns()).contains(column)) {
-        rows = rows.drop(column);
-      }
-    }
-    return rows;
+    return withoutRunColumns(table(name));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.profitlake.job;
 
+import static io.profitlake.support.FrameAssertions.withoutRunColumns;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -86,13 +87,7 @@ class ReliabilityTest {
 
   /** A table's contents without the columns that name the run or its time. */
   private static Dataset<Row> contents(String database, String table) {
-    Dataset<Row> rows = spark.table(database + "." + table);
-    for (String column : List.of("run_id", "detected_at")) {
-      if (List.of(rows.columns()).contains(column)) {
-        rows = rows.drop(column);
-      }
-    }
-    return rows;
+    return withoutRunColumns(spark.table(database + "." + table));
   }
 
   private static void assertSameContents(Dataset<Row> expected, Dataset<Row> actual, String what) {

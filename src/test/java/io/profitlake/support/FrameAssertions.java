@@ -2,6 +2,7 @@ package io.profitlake.support;
 
 import com.holdenkarau.spark.testing.JavaDataFrameSuiteBase;
 import com.holdenkarau.spark.testing.SparkSessionProvider$;
+import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -12,7 +13,26 @@ import org.apache.spark.sql.Row;
 public final class FrameAssertions {
   private static final JavaDataFrameSuiteBase BASE = new JavaDataFrameSuiteBase();
 
+  /** Columns that name the run or its time: two runs that compute the same rows differ only there. */
+  private static final List<String> RUN_COLUMNS = List.of("run_id", "detected_at");
+
   private FrameAssertions() {}
+
+  /** A table's rows without the columns that name the run or its time. */
+  public static Dataset<Row> withoutRunColumns(Dataset<Row> rows) {
+    Dataset<Row> result = rows;
+    for (String column : RUN_COLUMNS) {
+      if (List.of(result.columns()).contains(column)) {
+        result = result.drop(column);
+      }
+    }
+    return result;
+  }
+
+  /** The same rows, each as many times, in any order (exceptAll keeps duplicates). */
+  public static boolean sameRows(Dataset<Row> expected, Dataset<Row> actual) {
+    return expected.exceptAll(actual).isEmpty() && actual.exceptAll(expected).isEmpty();
+  }
 
   /** Same schema and the same rows in the same order: sort both the same way first. */
   public static void assertFramesEqual(Dataset<Row> expected, Dataset<Row> actual) {
