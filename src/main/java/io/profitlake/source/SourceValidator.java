@@ -252,6 +252,18 @@ final class SourceValidator {
   }
 
   /**
+   * The raw record and file name serve the quarantine only: an accepted row drops them, so the checked
+   * frame kept in memory for the rest of the run is about the size of the parsed values (the record is
+   * every field again, as JSON, and the file name a full path on every row).
+   */
+  static Dataset<Row> withoutRawOfAccepted(Dataset<Row> rows) {
+    Column quarantined = col(REASON).isNotNull();
+    return rows.withColumns(Map.of(
+        SourceReader.RECORD, when(quarantined, col(SourceReader.RECORD)),
+        SourceReader.FILE, when(quarantined, col(SourceReader.FILE))));
+  }
+
+  /**
    * Step 4, second rule: the referral that closes a cycle (the latest in it) is quarantined, so the
    * accepted referrals form a forest.
    */

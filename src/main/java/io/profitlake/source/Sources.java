@@ -49,7 +49,7 @@ public final class Sources {
       }
       // Computed once, here: the accepted rows, the quarantine and the counts all come from this frame.
       // The checkpoint also cuts the contract's long plan out of every later plan that reads the source.
-      rows = rows.localCheckpoint();
+      rows = SourceValidator.withoutRawOfAccepted(rows).localCheckpoint();
       checked.put(contract.name(), rows);
       accepted.put(contract.name(), rows.where(col(SourceValidator.REASON).isNull()));
     }
