@@ -67,9 +67,30 @@ public record Settings(
 
   public record Sample(boolean generateIfMissing, String dir, int customers, int months, long seed, YearMonth startPeriod) {}
 
+  /**
+   * @param shufflePartitions a fixed number, or {@link #AUTO}: sized from the input when the job starts
+   */
   public record Spark(String master, int shufflePartitions, Map<String, String> conf) {
+    /** shuffle-partitions = auto. */
+    public static final int AUTO = 0;
+
     public Spark {
       conf = Map.copyOf(conf);
+    }
+
+    public boolean autoShufflePartitions() {
+      return shufflePartitions == AUTO;
+    }
+
+    @Override
+    public String toString() {
+      return "Spark[master=" + master + ", shufflePartitions=" + (autoShufflePartitions() ? "auto" : shufflePartitions)
+          + ", conf=" + conf + "]";
+    }
+
+    /** What the session starts with: the fixed number, or one per core until the job sizes it from the input. */
+    public int initialShufflePartitions() {
+      return autoShufflePartitions() ? Math.max(2, Runtime.getRuntime().availableProcessors()) : shufflePartitions;
     }
   }
 

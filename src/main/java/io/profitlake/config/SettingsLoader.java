@@ -161,7 +161,13 @@ public final class SettingsLoader {
 
   private static Settings.Spark spark(StrictConfig c) {
     c.onlyKeys("master", "shuffle-partitions", "conf");
-    return new Settings.Spark(c.string("master"), c.intAtLeast("shuffle-partitions", 1), c.stringMap("conf"));
+    String partitions = c.string("shuffle-partitions").trim();
+    if (!partitions.equals("auto") && !partitions.matches("\\d+")) {
+      throw ConfigurationError.at(c.key("shuffle-partitions"), "\"" + partitions + "\"",
+          "must be auto or a whole number >= 1");
+    }
+    int shufflePartitions = partitions.equals("auto") ? Settings.Spark.AUTO : c.intAtLeast("shuffle-partitions", 1);
+    return new Settings.Spark(c.string("master"), shufflePartitions, c.stringMap("conf"));
   }
 
   static CostModel costModel(StrictConfig c) {

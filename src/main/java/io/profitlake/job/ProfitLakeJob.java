@@ -83,6 +83,7 @@ public final class ProfitLakeJob {
     runLog.started();
     try {
       clock.start("read and check sources");
+      ShuffleSizing.apply(spark, settings);
       ValidatedSources sources = Sources.load(spark, settings);
       Map<String, SourceCount> counts = sources.counts();
       runLog.counts(counts);

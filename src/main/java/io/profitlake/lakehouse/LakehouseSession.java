@@ -40,9 +40,9 @@ public final class LakehouseSession {
         .config("spark.sql.catalogImplementation", "hive")
         .config("spark.sql.warehouse.dir", warehouse)
         .config("spark.sql.session.timeZone", settings.timeZone().getId())
-        .config("spark.sql.shuffle.partitions", settings.spark().shufflePartitions())
+        .config("spark.sql.shuffle.partitions", settings.spark().initialShufflePartitions())
         // Delta's snapshot reconstruction defaults to 50 partitions: far too many on small tables.
-        .config("spark.databricks.delta.snapshotPartitions", Math.max(1, settings.spark().shufflePartitions()))
+        .config("spark.databricks.delta.snapshotPartitions", settings.spark().initialShufflePartitions())
         .config("spark.sql.sources.partitionOverwriteMode", "static");
     if (lakehouse.embeddedMetastore()) {
       String metastore = root + "/metastore";

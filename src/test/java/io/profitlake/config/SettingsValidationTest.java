@@ -51,6 +51,18 @@ class SettingsValidationTest {
   }
 
   @Test
+  void shufflePartitionsAreAutoOrAWholeNumber() {
+    assertEquals(Settings.Spark.AUTO, TestSettings.parse("profitlake.spark.shuffle-partitions = auto").spark().shufflePartitions());
+    assertTrue(TestSettings.parse("profitlake.spark.shuffle-partitions = auto").spark().toString()
+        .contains("shufflePartitions=auto"));
+    assertEquals(12, TestSettings.parse("profitlake.spark.shuffle-partitions = 12").spark().shufflePartitions());
+    assertEquals("profitlake.spark.shuffle-partitions = \"many\": must be auto or a whole number >= 1",
+        error("profitlake.spark.shuffle-partitions = many"));
+    assertEquals("profitlake.spark.shuffle-partitions = 0: must be a whole number >= 1",
+        error("profitlake.spark.shuffle-partitions = 0"));
+  }
+
+  @Test
   void rateOutsideItsRange() {
     assertEquals("profitlake.quarantine.max-rate = 1.5: must be between 0 and 1",
         error("profitlake.quarantine.max-rate = 1.5"));
