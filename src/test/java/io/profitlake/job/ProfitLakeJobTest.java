@@ -1,5 +1,6 @@
 package io.profitlake.job;
 
+import static io.profitlake.support.FrameAssertions.assertSameRows;
 import static io.profitlake.support.FrameAssertions.withoutRunColumns;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -261,9 +262,7 @@ class ProfitLakeJobTest extends SparkTestBase {
     ProfitLakeJob.RunResult second = new ProfitLakeJob(spark, settings).run(RunOptions.allPeriods());
     for (String name : tables) {
       Dataset<Row> after = contents(name);
-      assertEquals(before.get(name).count(), after.count(), name);
-      assertEquals(0, before.get(name).exceptAll(after).count(), name);
-      assertEquals(0, after.exceptAll(before.get(name)).count(), name);
+      assertSameRows(before.get(name), after, name);
     }
     assertEquals(2, table("job_runs").where(col("status").equalTo("SUCCEEDED")).count());
     assertEquals(2, table("job_runs").where(col("run_id").isin(first.runId(), second.runId())).count());

@@ -1,5 +1,6 @@
 package io.profitlake.job;
 
+import static io.profitlake.support.FrameAssertions.assertSameRows;
 import static io.profitlake.support.FrameAssertions.withoutRunColumns;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -90,12 +91,6 @@ class ReliabilityTest {
     return withoutRunColumns(spark.table(database + "." + table));
   }
 
-  private static void assertSameContents(Dataset<Row> expected, Dataset<Row> actual, String what) {
-    assertEquals(expected.count(), actual.count(), what);
-    assertEquals(0, expected.exceptAll(actual).count(), what);
-    assertEquals(0, actual.exceptAll(expected).count(), what);
-  }
-
   @Test
   @Order(1)
   void cleanRun() {
@@ -141,7 +136,7 @@ class ReliabilityTest {
       assertEquals(injected, quarantinedRows, source);
     }
     for (String table : TABLES) {
-      assertSameContents(cleanContents.get(table), contents("bad_input", table), table);
+      assertSameRows(cleanContents.get(table), contents("bad_input", table), table);
     }
   }
 
@@ -169,7 +164,7 @@ class ReliabilityTest {
     }
     assertTrue(failedTasks.get() > 0, "the fault was injected");
     for (String table : TABLES) {
-      assertSameContents(cleanContents.get(table), contents("profitability", table), table);
+      assertSameRows(cleanContents.get(table), contents("profitability", table), table);
     }
   }
 
@@ -195,7 +190,7 @@ class ReliabilityTest {
     Row failed = spark.table("profitability.job_runs").where(col("status").equalTo("FAILED")).first();
     assertEquals(5, (int) failed.getAs("exit_code"));
     for (String table : TABLES) {
-      assertSameContents(cleanContents.get(table), contents("profitability", table), table);
+      assertSameRows(cleanContents.get(table), contents("profitability", table), table);
     }
   }
 
@@ -239,7 +234,7 @@ class ReliabilityTest {
         Optional.of(YearMonth.of(2024, 2))));
 
     for (String table : PERIOD_KEYED) {
-      assertSameContents(before.get(table).where(col("period").notEqual("2024-02")),
+      assertSameRows(before.get(table).where(col("period").notEqual("2024-02")),
           contents("profitability", table).where(col("period").notEqual("2024-02")), table + " outside 2024-02");
     }
     Dataset<Row> was = before.get("customer_profitability").where(col("period").equalTo("2024-02"));
@@ -251,7 +246,7 @@ class ReliabilityTest {
     assertEquals(old.<BigDecimal>getAs("cogs").add(new BigDecimal("400.00")), changed.getAs("cogs"));
     assertNotEquals(old.<BigDecimal>getAs("net_profit"), changed.getAs("net_profit"));
     // Nobody else's revenue moved.
-    assertSameContents(was.where(col("customer_id").notEqual(customer)).select("customer_id", "net_revenue", "cogs"),
+    assertSameRows(was.where(col("customer_id").notEqual(customer)).select("customer_id", "net_revenue", "cogs"),
         now.where(col("customer_id").notEqual(customer)).select("customer_id", "net_revenue", "cogs"),
         "other customers' revenue in 2024-02");
   }

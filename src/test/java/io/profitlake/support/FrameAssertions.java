@@ -34,6 +34,12 @@ public final class FrameAssertions {
     return expected.exceptAll(actual).isEmpty() && actual.exceptAll(expected).isEmpty();
   }
 
+  /** Asserts {@link #sameRows}, saying which side has rows the other lacks. */
+  public static void assertSameRows(Dataset<Row> expected, Dataset<Row> actual, String what) {
+    org.junit.jupiter.api.Assertions.assertEquals(0, expected.exceptAll(actual).count(), what + ": rows missing");
+    org.junit.jupiter.api.Assertions.assertEquals(0, actual.exceptAll(expected).count(), what + ": rows not expected");
+  }
+
   /** Same schema and the same rows in the same order: sort both the same way first. */
   public static void assertFramesEqual(Dataset<Row> expected, Dataset<Row> actual) {
     // The library builds its failure report with the session it was given; hand it the test's own
