@@ -1,6 +1,5 @@
 package io.profitlake.config;
 
-import io.profitlake.costing.Driver;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;

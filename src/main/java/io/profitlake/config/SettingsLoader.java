@@ -12,7 +12,6 @@ import io.profitlake.config.CostModel.ReferralModel;
 import io.profitlake.config.CostModel.ResourcePool;
 import io.profitlake.config.CostModel.SharedPool;
 import io.profitlake.config.CostModel.Thresholds;
-import io.profitlake.costing.Driver;
 import java.io.File;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;

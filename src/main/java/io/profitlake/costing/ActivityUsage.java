@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
 import io.profitlake.config.CostModel;
+import io.profitlake.config.Driver;
 import java.math.BigDecimal;
 import java.util.Map;
 import java.util.TreeMap;

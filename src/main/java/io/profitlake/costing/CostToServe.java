@@ -5,9 +5,9 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
-import io.profitlake.currency.Money;
 import io.profitlake.config.CostModel;
-import io.profitlake.job.JobFailure;
+import io.profitlake.currency.Money;
+import io.profitlake.failure.JobFailure;
 import io.profitlake.profitability.Periods;
 import java.math.BigDecimal;
 import java.util.ArrayList;

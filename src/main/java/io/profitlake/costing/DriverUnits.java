@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.when;
 
+import io.profitlake.config.Driver;
 import io.profitlake.profitability.Periods;
 import java.sql.Date;
 import java.util.EnumMap;

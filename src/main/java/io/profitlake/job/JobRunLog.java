@@ -1,6 +1,7 @@
 package io.profitlake.job;
 
 import io.profitlake.config.Settings;
+import io.profitlake.failure.ExitCode;
 import io.profitlake.lakehouse.Lakehouse;
 import io.profitlake.lakehouse.TableSpec;
 import io.profitlake.lakehouse.Tables;

@@ -8,6 +8,8 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.profitlake.currency.Money;
+import io.profitlake.failure.ExitCode;
+import io.profitlake.failure.JobFailure;
 import java.math.BigDecimal;
 import java.util.List;
 import org.apache.spark.sql.Column;

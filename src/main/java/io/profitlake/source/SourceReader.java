@@ -8,7 +8,7 @@ import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
 import io.profitlake.config.Settings.SourceLocation;
-import io.profitlake.job.JobFailure;
+import io.profitlake.failure.JobFailure;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.profitlake.costing.Driver;
 import io.profitlake.support.TestSettings;
 import java.math.BigDecimal;
 import org.junit.jupiter.api.Test;

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.profitlake.config.CostModel;
-import io.profitlake.job.ExitCode;
-import io.profitlake.job.JobFailure;
+import io.profitlake.failure.ExitCode;
+import io.profitlake.failure.JobFailure;
 import io.profitlake.profitability.Periods;
 import io.profitlake.support.SparkTestBase;
 import io.profitlake.support.TestSettings;

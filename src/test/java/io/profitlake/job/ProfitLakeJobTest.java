@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.profitlake.config.Settings;
+import io.profitlake.failure.ExitCode;
+import io.profitlake.failure.JobFailure;
 import io.profitlake.sample.GeneratorOptions;
 import io.profitlake.sample.SampleGenerator;
 import io.profitlake.support.SparkTestBase;

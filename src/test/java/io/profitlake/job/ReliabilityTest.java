@@ -12,6 +12,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delta.tables.DeltaTable;
 import io.profitlake.config.Settings;
+import io.profitlake.failure.ExitCode;
+import io.profitlake.failure.JobFailure;
 import io.profitlake.lakehouse.LakehouseSession;
 import io.profitlake.sample.GeneratorOptions;
 import io.profitlake.sample.SampleGenerator;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.profitlake.config.Settings;
-import io.profitlake.job.ExitCode;
-import io.profitlake.job.JobFailure;
+import io.profitlake.failure.ExitCode;
+import io.profitlake.failure.JobFailure;
 import io.profitlake.support.CsvFiles;
 import io.profitlake.support.Fixtures;
 import io.profitlake.support.SparkTestBase;

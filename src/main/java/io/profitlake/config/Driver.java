@@ -1,4 +1,4 @@
-package io.profitlake.costing;
+package io.profitlake.config;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.profitlake.job;
+package io.profitlake.failure;
 
 /**
  * A failure the user can act on: the message says what was wrong, where, and how to fix it, and

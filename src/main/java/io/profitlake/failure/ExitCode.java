@@ -1,4 +1,4 @@
-package io.profitlake.job;
+package io.profitlake.failure;
 
 /** The process exit codes of the CLI, documented in README and --help. */
 public enum ExitCode {
