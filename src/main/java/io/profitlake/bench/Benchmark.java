@@ -37,7 +37,12 @@ public final class Benchmark {
    * @param baseConfig the config whose cost model and settings the runs use (sources and lakehouse are
    *     replaced by the benchmark's)
    */
-  public record Options(List<Long> sizes, int repeat, int months, Path out, File baseConfig) {}
+  public record Options(List<Long> sizes, int repeat, int months, Path out, File baseConfig, int splitFiles) {
+    /** Without the split-files case. */
+    public Options(List<Long> sizes, int repeat, int months, Path out, File baseConfig) {
+      this(sizes, repeat, months, out, baseConfig, 0);
+    }
+  }
 
   private final Options options;
   private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -50,28 +55,84 @@ public final class Benchmark {
   public String run() throws IOException, InterruptedException {
     Files.createDirectories(options.out().resolve("logs"));
     List<Map<String, Object>> summaries = new ArrayList<>();
+    List<Map<String, Object>> splitSummaries = new ArrayList<>();
     for (long size : options.sizes()) {
       Path data = generate(size);
-      List<Map<String, Object>> runs = new ArrayList<>();
-      for (int repeat = 1; repeat <= options.repeat(); repeat++) {
-        runs.add(measure(size, repeat, data));
+      summaries.add(median(size, label(size), data, data.resolve("transactions")));
+      if (options.splitFiles() > 0) {
+        // The same rows, the transactions as a folder of part files: one scan per folder must cost about the same.
+        Path split = splitTransactions(size, data);
+        splitSummaries.add(median(size, label(size) + "-split" + options.splitFiles(), data, split));
       }
-      runs.sort(Comparator.comparingDouble(r -> ((Number) r.get("job_seconds")).doubleValue()));
-      Map<String, Object> median = new LinkedHashMap<>(runs.get(runs.size() / 2));
-      median.put("size", size);
-      median.put("repeats", runs.size());
-      median.put("job_seconds_all", runs.stream().map(r -> r.get("job_seconds")).toList());
-      summaries.add(median);
     }
     addExponents(summaries);
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("machine", machine());
     report.put("months", options.months());
     report.put("sizes", summaries);
+    if (!splitSummaries.isEmpty()) {
+      report.put("split_files", options.splitFiles());
+      report.put("sizes_split", splitSummaries);
+    }
     json.writeValue(options.out().resolve("bench.json").toFile(), report);
     String markdown = markdown(summaries);
+    if (!splitSummaries.isEmpty()) {
+      markdown += "\nThe same inputs with the transactions as " + options.splitFiles() + " part files:\n\n"
+          + markdown(splitSummaries);
+    }
     Files.writeString(options.out().resolve("bench.md"), markdown, StandardCharsets.UTF_8);
     return markdown;
+  }
+
+  /** The median run (by job time) of the repeats of one case. */
+  private Map<String, Object> median(long size, String name, Path data, Path transactions)
+      throws IOException, InterruptedException {
+    List<Map<String, Object>> runs = new ArrayList<>();
+    for (int repeat = 1; repeat <= options.repeat(); repeat++) {
+      runs.add(measure(size, name + "-run" + repeat, repeat, data, transactions));
+    }
+    runs.sort(Comparator.comparingDouble(r -> ((Number) r.get("job_seconds")).doubleValue()));
+    Map<String, Object> median = new LinkedHashMap<>(runs.get(runs.size() / 2));
+    median.put("size", size);
+    median.put("repeats", runs.size());
+    median.put("job_seconds_all", runs.stream().map(r -> r.get("job_seconds")).toList());
+    return median;
+  }
+
+  /**
+   * The size's transaction lines as {@code splitFiles} part files with a header each (the layout Spark writes),
+   * in contiguous runs so that input order, and so every result, stays that of the one file. Made once.
+   */
+  private Path splitTransactions(long size, Path data) throws IOException {
+    int parts = options.splitFiles();
+    Path split = options.out().resolve("data").resolve(label(size) + "-" + options.months() + "m-transactions-split" + parts);
+    Path done = split.resolve(".complete");
+    if (Files.exists(done)) {
+      return split;
+    }
+    deleteTree(split);
+    Files.createDirectories(split);
+    List<Path> files;
+    try (var list = Files.list(data.resolve("transactions"))) {
+      files = list.filter(f -> !f.getFileName().toString().startsWith("_") && !f.getFileName().toString().startsWith("."))
+          .sorted().toList();
+    }
+    String header = null;
+    List<String> lines = new ArrayList<>();
+    for (Path file : files) {
+      List<String> content = Files.readAllLines(file, StandardCharsets.UTF_8);
+      header = header == null ? content.get(0) : header;
+      lines.addAll(content.subList(1, content.size()));
+    }
+    for (int part = 0; part < parts; part++) {
+      List<String> chunk = new ArrayList<>();
+      chunk.add(header);
+      chunk.addAll(lines.subList((int) ((long) lines.size() * part / parts), (int) ((long) lines.size() * (part + 1) / parts)));
+      Files.write(split.resolve(String.format(Locale.ROOT, "part-%05d.csv", part)), chunk, StandardCharsets.UTF_8);
+    }
+    Files.writeString(done, "");
+    LOG.info("size {}: transactions split into {} files in {}", label(size), parts, split);
+    return split;
   }
 
   static long customersFor(long lines, int months) {
@@ -87,7 +148,8 @@ public final class Benchmark {
       return data;
     }
     deleteTree(data);
-    Path config = config("generate-" + label(size), data, options.out().resolve("scratch-lakehouse"));
+    Path config = config("generate-" + label(size), data, options.out().resolve("scratch-lakehouse"),
+        data.resolve("transactions"));
     long customers = customersFor(size, options.months());
     LOG.info("size {}: generating {} customers over {} months into {}", label(size), customers, options.months(), data);
     long started = System.nanoTime();
@@ -103,14 +165,14 @@ public final class Benchmark {
     return data;
   }
 
-  private Map<String, Object> measure(long size, int repeat, Path data) throws IOException, InterruptedException {
-    String name = label(size) + "-run" + repeat;
+  private Map<String, Object> measure(long size, String name, int repeat, Path data, Path transactions)
+      throws IOException, InterruptedException {
     Path lakehouse = options.out().resolve("lakehouse").resolve(name);
     deleteTree(lakehouse);
-    Path config = config(name, data, lakehouse);
+    Path config = config(name, data, lakehouse, transactions);
     Path metrics = options.out().resolve("logs").resolve(name + ".json");
     Files.deleteIfExists(metrics);
-    LOG.info("size {}: run {} of {} (fresh JVM, empty lakehouse)", label(size), repeat, options.repeat());
+    LOG.info("{}: run {} of {} (fresh JVM, empty lakehouse)", name, repeat, options.repeat());
     long started = System.nanoTime();
     int exit = child(List.of(BenchRun.class.getName(), config.toString(), metrics.toString()),
         options.out().resolve("logs").resolve(name + ".log"));
@@ -121,14 +183,14 @@ public final class Benchmark {
     }
     Map<String, Object> result = json.readValue(metrics.toFile(), new TypeReference<LinkedHashMap<String, Object>>() {});
     result.put("process_seconds", Math.round(wall * 1000) / 1000.0);
-    LOG.info("size {}: run {} took {} s (job {} s)", label(size), repeat, String.format(Locale.ROOT, "%.1f", wall),
+    LOG.info("{}: run {} took {} s (job {} s)", name, repeat, String.format(Locale.ROOT, "%.1f", wall),
         result.get("job_seconds"));
     deleteTree(lakehouse);
     return result;
   }
 
   /** A config over the base one: the size's inputs, its own lakehouse, no sample generation. */
-  private Path config(String name, Path data, Path lakehouse) throws IOException {
+  private Path config(String name, Path data, Path lakehouse, Path transactions) throws IOException {
     StringBuilder hocon = new StringBuilder();
     if (options.baseConfig() != null) {
       hocon.append("include file(\"").append(options.baseConfig().getAbsolutePath()).append("\")\n");
@@ -136,8 +198,9 @@ public final class Benchmark {
     hocon.append("profitlake.lakehouse.path = \"").append(lakehouse.toAbsolutePath()).append("\"\n");
     hocon.append("profitlake.sample.generate-if-missing = false\n");
     for (String source : Settings.SOURCE_NAMES) {
+      Path path = source.equals("transactions") ? transactions : data.resolve(source);
       hocon.append("profitlake.sources.").append(source).append(" { path = \"")
-          .append(data.resolve(source).toAbsolutePath()).append("\", format = csv }\n");
+          .append(path.toAbsolutePath()).append("\", format = csv }\n");
     }
     Path file = options.out().resolve("logs").resolve(name + ".conf");
     Files.writeString(file, hocon.toString(), StandardCharsets.UTF_8);

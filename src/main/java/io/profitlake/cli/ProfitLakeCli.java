@@ -3,9 +3,9 @@ package io.profitlake.cli;
 import io.profitlake.config.ConfigurationError;
 import io.profitlake.config.Settings;
 import io.profitlake.config.SettingsLoader;
-import io.profitlake.job.AppVersion;
 import io.profitlake.failure.ExitCode;
 import io.profitlake.failure.JobFailure;
+import io.profitlake.job.AppVersion;
 import io.profitlake.job.ProfitLakeJob;
 import io.profitlake.job.RunOptions;
 import io.profitlake.lakehouse.LakehouseSession;
@@ -303,6 +303,11 @@ public final class ProfitLakeCli implements Callable<Integer> {
     @Option(names = "--months", defaultValue = "24", description = "Months of history of the generated inputs (default: ${DEFAULT-VALUE}).")
     int months;
 
+    @Option(names = "--split-files", defaultValue = "0", paramLabel = "N",
+        description = "Also run each size with its transactions as N part files (a folder as Spark writes it), "
+            + "to show that a folder costs about what one file does (default: off).")
+    int splitFiles;
+
     @Option(names = "--out", defaultValue = "target/bench", paramLabel = "DIR",
         description = "Folder for inputs, logs and the report (default: ${DEFAULT-VALUE}).")
     File out;
@@ -312,12 +317,15 @@ public final class ProfitLakeCli implements Callable<Integer> {
       if (repeat < 1 || months < 1) {
         throw new ConfigurationError("--repeat and --months must be at least 1");
       }
+      if (splitFiles < 0 || splitFiles > 10_000) {
+        throw new ConfigurationError("--split-files " + splitFiles + ": expected 0 (off) to 10000 part files");
+      }
       List<Long> lines = sizes.stream().map(io.profitlake.bench.Benchmark::parseSize).sorted().toList();
       common.settings();
       File base = common.config != null ? common.config
           : new File("conf/application.conf").isFile() ? new File("conf/application.conf") : null;
       String report = new io.profitlake.bench.Benchmark(new io.profitlake.bench.Benchmark.Options(lines, repeat, months,
-          out.toPath().toAbsolutePath(), base)).run();
+          out.toPath().toAbsolutePath(), base, splitFiles)).run();
       System.out.println(report);
       System.out.println("report written to " + out.toPath().resolve("bench.md") + " and bench.json");
       return ExitCode.SUCCESS.code();

@@ -1,7 +1,9 @@
 package io.profitlake.source;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
@@ -15,8 +17,10 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.hadoop.fs.FileStatus;
@@ -72,18 +76,77 @@ final class SourceReader {
       return typed(contract, table, location.path(), 0);
     }
     List<String> files = listFiles(contract, location.path());
-    Dataset<Row> all = null;
-    for (int i = 0; i < files.size(); i++) {
-      String file = files.get(i);
-      Dataset<Row> one = switch (location.format()) {
-        case "csv" -> csv(contract, file, i);
-        case "json" -> json(contract, file, i);
-        case "parquet" -> typed(contract, parquet(contract, file), file, i);
-        default -> throw new IllegalArgumentException("format " + location.format());
-      };
-      all = all == null ? one : all.unionByName(one);
+    if (files.isEmpty()) {
+      return empty(contract);
     }
-    return all == null ? empty(contract) : all;
+    List<Dataset<Row>> scans = new ArrayList<>();
+    switch (location.format()) {
+      // One scan per folder, not one per file: a folder of 400 part files (as Spark writes them) would
+      // otherwise plan 400 scans and a union of 400 branches. CSV files are scanned together when their
+      // headers are the same (the usual case); each different header is a scan of its own.
+      case "csv" -> {
+        Map<List<String>, List<Integer>> byHeader = new LinkedHashMap<>();
+        for (int i = 0; i < files.size(); i++) {
+          List<String> header = header(contract, files.get(i));
+          checkRequiredColumns(contract, files.get(i), header);
+          byHeader.computeIfAbsent(header, h -> new ArrayList<>()).add(i);
+        }
+        byHeader.forEach((header, indexes) -> scans.add(csv(contract, header, new FileSet(files, indexes))));
+      }
+      case "json" -> scans.add(json(contract, new FileSet(files, allIndexes(files))));
+      case "parquet" -> {
+        // A Parquet file carries its own schema: each is checked against the contract on its own.
+        for (int i = 0; i < files.size(); i++) {
+          scans.add(typed(contract, parquet(contract, files.get(i)), files.get(i), i));
+        }
+      }
+      default -> throw new IllegalArgumentException("format " + location.format());
+    }
+    Dataset<Row> all = scans.get(0);
+    for (Dataset<Row> scan : scans.subList(1, scans.size())) {
+      all = all.unionByName(scan);
+    }
+    return all;
+  }
+
+  private static List<Integer> allIndexes(List<String> files) {
+    return java.util.stream.IntStream.range(0, files.size()).boxed().toList();
+  }
+
+  /**
+   * Some of a source's files (by their index in path order), read in one scan. Each row's file and
+   * index come from the scan's file metadata, mapped back to the path as listed.
+   */
+  private record FileSet(List<String> allFiles, List<Integer> indexes) {
+    String[] paths() {
+      return indexes.stream().map(allFiles::get).toArray(String[]::new);
+    }
+
+    /** The listed path of the file a row came from. */
+    Column file() {
+      if (indexes.size() == 1) {
+        return lit(allFiles.get(indexes.get(0)));
+      }
+      return lookup(i -> lit(allFiles.get(i)));
+    }
+
+    /** The file's position in path order (rows of earlier files come first). */
+    Column fileIndex() {
+      if (indexes.size() == 1) {
+        return lit(indexes.get(0));
+      }
+      return lookup(i -> lit(i));
+    }
+
+    private Column lookup(java.util.function.IntFunction<Column> value) {
+      List<Column> entries = new ArrayList<>();
+      for (int i : indexes) {
+        // Spark's file_path is the URI of the Hadoop path (spaces and the like %-encoded).
+        entries.add(lit(new Path(allFiles.get(i)).toUri().toString()));
+        entries.add(value.apply(i));
+      }
+      return element_at(map(entries.toArray(Column[]::new)), col("_metadata.file_path"));
+    }
   }
 
   private List<String> listFiles(SourceContract contract, String pathText) {
@@ -121,9 +184,7 @@ final class SourceReader {
     }
   }
 
-  private Dataset<Row> csv(SourceContract contract, String file, int fileIndex) {
-    List<String> header = header(contract, file);
-    checkRequiredColumns(contract, file, header);
+  private Dataset<Row> csv(SourceContract contract, List<String> header, FileSet files) {
     StructType schema = new StructType();
     for (String column : header) {
       schema = schema.add(column, DataTypes.StringType, true);
@@ -139,14 +200,14 @@ final class SourceReader {
         .option("columnNameOfCorruptRecord", CORRUPT)
         .option("encoding", "UTF-8")
         .option("multiLine", "false")
-        .csv(file);
+        .csv(files.paths());
     // The raw record: the CSV line for a malformed row, else the fields as read, as JSON.
     Column[] asRead = header.stream().map(name -> col("`" + name + "`")).toArray(Column[]::new);
     return shape(contract, rows, header, col(CORRUPT).isNotNull(), when(col(CORRUPT).isNotNull(), col(CORRUPT))
-        .otherwise(to_json(struct(asRead))), file, fileIndex);
+        .otherwise(to_json(struct(asRead))), files.file(), files.fileIndex());
   }
 
-  private Dataset<Row> json(SourceContract contract, String file, int fileIndex) {
+  private Dataset<Row> json(SourceContract contract, FileSet files) {
     // Every contract column as string: the JSON reader renders numbers and booleans as their text,
     // which the rules then validate exactly like CSV text.
     StructType schema = textOnly(contract).add(CORRUPT, DataTypes.StringType, true);
@@ -155,10 +216,10 @@ final class SourceReader {
         .option("mode", "PERMISSIVE")
         .option("columnNameOfCorruptRecord", CORRUPT)
         .option("encoding", "UTF-8")
-        .json(file);
+        .json(files.paths());
     Column[] asRead = contract.columnNames().stream().map(name -> col(name)).toArray(Column[]::new);
     return shape(contract, rows, contract.columnNames(), col(CORRUPT).isNotNull(),
-        when(col(CORRUPT).isNotNull(), col(CORRUPT)).otherwise(to_json(struct(asRead))), file, fileIndex);
+        when(col(CORRUPT).isNotNull(), col(CORRUPT)).otherwise(to_json(struct(asRead))), files.file(), files.fileIndex());
   }
 
   private Dataset<Row> parquet(SourceContract contract, String file) {
@@ -194,7 +255,7 @@ final class SourceReader {
       text = text.withColumn(name, col(name).cast(DataTypes.StringType));
     }
     Column[] asRead = present.stream().map(name -> col(name)).toArray(Column[]::new);
-    return shape(contract, text, present, lit(false), to_json(struct(asRead)), file, fileIndex);
+    return shape(contract, text, present, lit(false), to_json(struct(asRead)), lit(file), lit(fileIndex));
   }
 
   private static boolean accepts(Field field, DataType actual) {
@@ -214,7 +275,7 @@ final class SourceReader {
 
   /** Every contract column as a string (null when the file lacks an optional one), plus bookkeeping. */
   private Dataset<Row> shape(SourceContract contract, Dataset<Row> rows, List<String> available,
-      Column malformed, Column record, String file, int fileIndex) {
+      Column malformed, Column record, Column file, Column fileIndex) {
     List<Column> columns = new ArrayList<>();
     for (Field field : contract.fields()) {
       columns.add(available.contains(field.name())
@@ -223,8 +284,8 @@ final class SourceReader {
     }
     columns.add(record.as(RECORD));
     columns.add(malformed.as(MALFORMED));
-    columns.add(lit(file).as(FILE));
-    columns.add(lit(fileIndex).as(FILE_INDEX));
+    columns.add(file.as(FILE));
+    columns.add(fileIndex.cast(DataTypes.IntegerType).as(FILE_INDEX));
     columns.add(monotonically_increasing_id().as(ROW));
     return rows.select(columns.toArray(Column[]::new));
   }

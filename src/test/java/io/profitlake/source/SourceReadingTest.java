@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -200,6 +201,33 @@ class SourceReadingTest extends SparkTestBase {
     assertEquals(3, calls.read());
     assertEquals(1, calls.accepted());
     assertEquals(Map.of("NEGATIVE_AMOUNT", 1L, "MALFORMED_ROW", 1L), calls.byReason());
+  }
+
+  @Test
+  void aFolderIsReadInOneScanPerHeaderAndRowsKeepTheirFile() throws Exception {
+    Path in = input("one-scan");
+    Path reps = in.resolve("sales_reps");
+    Files.delete(reps.resolve("part-0.csv"));
+    // a and b share a header: one scan; c names the columns in another order: a scan of its own.
+    Files.writeString(reps.resolve("a.csv"), "rep_id,rep_name,team,commission_rate\nR1,First,A,0.05\nR2,Two,A,0.01\n");
+    Files.writeString(reps.resolve("b.csv"), "rep_id,rep_name,team,commission_rate\nR1,Second,B,0.07\nR3,Three,B,0.02\n");
+    Files.writeString(reps.resolve("c.csv"), "commission_rate,rep_id,rep_name,team\n0.03,R4,Four,C\n0.09,R2,Again,C\n");
+    SourceContract contract = Contracts.ALL.get("sales_reps");
+    Dataset<Row> text = new SourceReader(spark).read(contract, new Settings.SourceLocation("sales_reps", reps.toString(), "csv"));
+    long scans = text.queryExecution().optimizedPlan().collectLeaves().size();
+    assertEquals(2, scans, text.queryExecution().optimizedPlan().treeString());
+
+    ValidatedSources sources = Sources.load(spark, settings(in, ""));
+    // Path order, then line order: the first R1 (a.csv) and the first R2 (a.csv) win.
+    assertEquals(Map.of("DUPLICATE_KEY", 2L), sources.counts().get("sales_reps").byReason());
+    List<Row> accepted = sources.accepted("sales_reps").orderBy("rep_id").select("rep_id", "rep_name", "commission_rate")
+        .collectAsList();
+    assertEquals("[[R1,First,0.05000], [R2,Two,0.01000], [R3,Three,0.02000], [R4,Four,0.03000]]", accepted.toString());
+    List<Row> duplicates = sources.quarantine().where("source = 'sales_reps'").orderBy("source_file")
+        .select("source_file", "record").collectAsList();
+    assertEquals(2, duplicates.size());
+    assertEquals("file:" + reps.resolve("b.csv"), duplicates.get(0).getString(0));
+    assertEquals("file:" + reps.resolve("c.csv"), duplicates.get(1).getString(0));
   }
 
   @Test
