@@ -117,22 +117,70 @@ public final class Benchmark {
       files = list.filter(f -> !f.getFileName().toString().startsWith("_") && !f.getFileName().toString().startsWith("."))
           .sorted().toList();
     }
-    String header = null;
-    List<String> lines = new ArrayList<>();
-    for (Path file : files) {
-      List<String> content = Files.readAllLines(file, StandardCharsets.UTF_8);
-      header = header == null ? content.get(0) : header;
-      lines.addAll(content.subList(1, content.size()));
-    }
-    for (int part = 0; part < parts; part++) {
-      List<String> chunk = new ArrayList<>();
-      chunk.add(header);
-      chunk.addAll(lines.subList((int) ((long) lines.size() * part / parts), (int) ((long) lines.size() * (part + 1) / parts)));
-      Files.write(split.resolve(String.format(Locale.ROOT, "part-%05d.csv", part)), chunk, StandardCharsets.UTF_8);
-    }
+    splitLines(files, split, parts);
     Files.writeString(done, "");
     LOG.info("size {}: transactions split into {} files in {}", label(size), parts, split);
     return split;
+  }
+
+  /**
+   * The data lines of {@code files} (each starting with the same header) as {@code parts} files part-NNNNN.csv,
+   * each with the header and a contiguous run of the lines in order. Streamed twice (count, then copy), so a
+   * source of any size fits in memory.
+   */
+  static void splitLines(List<Path> files, Path out, int parts) throws IOException {
+    long lines = 0;
+    String header = null;
+    for (Path file : files) {
+      try (var reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        String first = reader.readLine();
+        header = header == null ? first : header;
+        lines += reader.lines().count();
+      }
+    }
+    long written = 0;
+    int part = -1;
+    java.io.BufferedWriter writer = null;
+    try {
+      for (Path file : files) {
+        try (var reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+          reader.readLine();
+          for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+            // Line k (from 0) goes to part floor(k x parts / lines): contiguous runs of nearly equal length.
+            int target = (int) (written * parts / lines);
+            while (part < target) {
+              if (writer != null) {
+                writer.close();
+              }
+              part++;
+              writer = newPart(out, part, header);
+            }
+            writer.write(line);
+            writer.newLine();
+            written++;
+          }
+        }
+      }
+      while (part < parts - 1) {  // parts beyond the lines (or no lines at all) still get their header
+        if (writer != null) {
+          writer.close();
+        }
+        part++;
+        writer = newPart(out, part, header);
+      }
+    } finally {
+      if (writer != null) {
+        writer.close();
+      }
+    }
+  }
+
+  private static java.io.BufferedWriter newPart(Path out, int part, String header) throws IOException {
+    java.io.BufferedWriter writer = Files.newBufferedWriter(out.resolve(String.format(Locale.ROOT, "part-%05d.csv", part)),
+        StandardCharsets.UTF_8);
+    writer.write(header);
+    writer.newLine();
+    return writer;
   }
 
   static long customersFor(long lines, int months) {

@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.profitlake.config.ConfigurationError;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The benchmark's arithmetic and report, on figures worked out by hand. */
 class BenchmarkTest {
@@ -43,6 +46,28 @@ class BenchmarkTest {
     assertEquals(9709, Benchmark.customersFor(100_000, 12));
     assertEquals(49, Benchmark.customersFor(1_000, 24));
     assertEquals(20, Benchmark.customersFor(100, 24));
+  }
+
+  @Test
+  void transactionsAreSplitIntoContiguousPartsEachWithTheHeader(@TempDir Path dir)
+      throws Exception {
+    Path a = dir.resolve("a.csv");
+    Path b = dir.resolve("b.csv");
+    Files.writeString(a, "id,v\n1,x\n2,y\n3,z\n");
+    Files.writeString(b, "id,v\n4,w\n5,u\n");
+    Path out = Files.createDirectory(dir.resolve("out"));
+    Benchmark.splitLines(List.of(a, b), out, 3);
+    // 5 lines in 3 parts: line k goes to part floor(3k / 5): 0,0,1,1,2.
+    assertEquals("id,v\n1,x\n2,y\n", Files.readString(out.resolve("part-00000.csv")));
+    assertEquals("id,v\n3,z\n4,w\n", Files.readString(out.resolve("part-00001.csv")));
+    assertEquals("id,v\n5,u\n", Files.readString(out.resolve("part-00002.csv")));
+    Path more = Files.createDirectory(dir.resolve("more"));
+    Benchmark.splitLines(List.of(b), more, 4);
+    // More parts than lines: the last parts are header-only files (a source may hold those).
+    assertEquals("id,v\n4,w\n", Files.readString(more.resolve("part-00000.csv")));
+    assertEquals("id,v\n", Files.readString(more.resolve("part-00001.csv")));
+    assertEquals("id,v\n5,u\n", Files.readString(more.resolve("part-00002.csv")));
+    assertEquals("id,v\n", Files.readString(more.resolve("part-00003.csv")));
   }
 
   @Test
