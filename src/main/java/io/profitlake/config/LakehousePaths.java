@@ -23,7 +23,7 @@ public final class LakehousePaths {
     return path.matches("[A-Za-z][A-Za-z0-9+.-]+:.*");
   }
 
-  static String child(String root, String name) {
+  public static String child(String root, String name) {
     return root.endsWith("/") ? root + name : root + "/" + name;
   }
 

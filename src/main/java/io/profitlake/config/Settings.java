@@ -69,8 +69,10 @@ public record Settings(
 
   /**
    * @param shufflePartitions a fixed number, or {@link #AUTO}: sized from the input when the job starts
+   * @param checkpointDir where a run on a cluster keeps its reliable checkpoints (absolute), or blank for
+   *     {@code <lakehouse>/_checkpoints}
    */
-  public record Spark(String master, int shufflePartitions, Map<String, String> conf) {
+  public record Spark(String master, int shufflePartitions, String checkpointDir, Map<String, String> conf) {
     /** shuffle-partitions = auto. */
     public static final int AUTO = 0;
 
@@ -85,7 +87,7 @@ public record Settings(
     @Override
     public String toString() {
       return "Spark[master=" + master + ", shufflePartitions=" + (autoShufflePartitions() ? "auto" : shufflePartitions)
-          + ", conf=" + conf + "]";
+          + ", checkpointDir=" + checkpointDir + ", conf=" + conf + "]";
     }
 
     /** What the session starts with: the fixed number, or one per core until the job sizes it from the input. */

@@ -159,14 +159,16 @@ public final class SettingsLoader {
   }
 
   private static Settings.Spark spark(StrictConfig c) {
-    c.onlyKeys("master", "shuffle-partitions", "conf");
+    c.onlyKeys("master", "shuffle-partitions", "checkpoint-dir", "conf");
     String partitions = c.string("shuffle-partitions").trim();
     if (!partitions.equals("auto") && !partitions.matches("\\d+")) {
       throw ConfigurationError.at(c.key("shuffle-partitions"), "\"" + partitions + "\"",
           "must be auto or a whole number >= 1");
     }
     int shufflePartitions = partitions.equals("auto") ? Settings.Spark.AUTO : c.intAtLeast("shuffle-partitions", 1);
-    return new Settings.Spark(c.string("master"), shufflePartitions, c.stringMap("conf"));
+    String checkpointDir = c.string("checkpoint-dir").trim();
+    return new Settings.Spark(c.string("master"), shufflePartitions,
+        checkpointDir.isEmpty() ? "" : LakehousePaths.absolute(checkpointDir), c.stringMap("conf"));
   }
 
   static CostModel costModel(StrictConfig c) {

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.profitlake.config.CostModel.Thresholds;
 import io.profitlake.costing.CostToServe;
+import io.profitlake.lineage.Lineage;
 import io.profitlake.referral.ReferralAttribution;
 import io.profitlake.revenue.RevenueSide;
 import java.util.ArrayList;
@@ -84,11 +85,10 @@ public final class Insights {
     Dataset<Row> trailing = Trailing.sums(timeline, components);
     Dataset<Row> withStatus = Status.withStatus(trailing, thresholds.statusBand());
     Dataset<Row> withRun = Status.withUnprofitableRun(withStatus);
-    Dataset<Row> withPrevious = Migration.withPrevious(withRun, activityColumns)
+    // Cut here: the ranking, segment and migration steps below each reread it.
+    Dataset<Row> withPrevious = Lineage.cut(Migration.withPrevious(withRun, activityColumns)
         .where(col(HISTORY).equalTo(lit(false)))
-        .drop(HISTORY)
-        // Cut here: the ranking, segment and migration steps below each reread it.
-        .localCheckpoint();
+        .drop(HISTORY));
 
     Dataset<Row> ranked = Ranking.withRanks(withPrevious);
     Dataset<Row> segmented = Segments.withSegments(ranked);

@@ -1,41 +1,29 @@
 package io.profitlake.job;
 
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.not;
 
 import io.profitlake.config.Settings;
-import io.profitlake.costing.Acquisition;
 import io.profitlake.costing.CostToServe;
-import io.profitlake.costing.DriverUnits;
-import io.profitlake.costing.Receivables;
-import io.profitlake.currency.Currency;
 import io.profitlake.failure.ExitCode;
 import io.profitlake.failure.JobFailure;
 import io.profitlake.insights.CustomerValue;
-import io.profitlake.insights.Insights;
 import io.profitlake.insights.WhaleCurve;
 import io.profitlake.lakehouse.Lakehouse;
 import io.profitlake.lakehouse.TableSpec;
 import io.profitlake.lakehouse.Tables;
 import io.profitlake.lakehouse.Views;
-import io.profitlake.profitability.CustomerProfitability;
 import io.profitlake.profitability.Dimensions;
 import io.profitlake.profitability.Periods;
 import io.profitlake.prospect.ProspectScoring;
-import io.profitlake.referral.ReferralAttribution;
-import io.profitlake.referral.ReferralForest;
-import io.profitlake.revenue.RevenueSide;
 import io.profitlake.sample.SampleFiles;
 import io.profitlake.source.SourceCount;
 import io.profitlake.source.Sources;
 import io.profitlake.source.ValidatedSources;
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
@@ -83,14 +71,16 @@ public final class ProfitLakeJob {
     lakehouse.tagCommits(runId);
     JobRunLog runLog = new JobRunLog(spark, lakehouse, settings, runId, startedAt);
     runLog.started();
-    try {
+    // Every frame the run keeps or cuts is released when it ends, whatever the outcome.
+    try (Materialisation frames = Materialisation.forRun(spark, settings, runId)) {
       clock.start("read and check sources");
       ShuffleSizing.apply(spark, settings);
       ValidatedSources sources = Sources.load(spark, settings);
+      frames.releaseAtEnd(sources::release);
       Map<String, SourceCount> counts = sources.counts();
       runLog.counts(counts);
       logCounts(counts);
-      Dataset<Row> quarantine = quarantineRows(sources, runId);
+      Dataset<Row> quarantine = quarantineRows(sources);
       try {
         checkQuarantineRates(counts);
       } catch (JobFailure overRate) {
@@ -104,113 +94,38 @@ public final class ProfitLakeJob {
       runLog.periods(periods);
       LOG.info("processing periods {}", periods);
 
-      Dataset<Row> lines = Faults.failFirstAttempts(transactionLines(sources, periods)).persist();
-      Dataset<Row> invoices = invoices(sources).persist();
-      Dataset<Row> revenue = RevenueSide.perCustomerPeriod(lines, sources.accepted("sales_reps"));
-
-      clock.start("cost to serve");
-      CostToServe.Result costs = CostToServe.compute(spark,
-          new DriverUnits.Inputs(sources.accepted("support_tickets"), sources.accepted("calls"),
-              sources.accepted("sales_activities"), sources.accepted("transactions"), invoices),
-          Faults.driftPoolAmount(poolCosts(sources)), settings.costModel(), periods);
-      Dataset<Row> books = costs.reconciliation().withColumn(Tables.RUN_ID, lit(runId)).persist();
-      ReconciliationGate.check(books, poolCosts(sources).where(col("period").isin(periods.names().toArray())),
-          costs.lines());
-
-      clock.start("customer P&L");
-      Dataset<Row> acquisition = Acquisition.perCustomerPeriod(sources.accepted("customers"),
-          sources.accepted("referrals"), settings.costModel().amortisationMonths(), periods);
-      Dataset<Row> badDebt = Receivables.badDebt(invoices, periods);
-      Dataset<Row> financing = Receivables.financing(invoices, settings.costModel().financingAnnualRate(), periods);
-      List<String> components = new ArrayList<>(List.of(RevenueSide.NET_REVENUE, RevenueSide.RETURNS,
-          RevenueSide.COGS, RevenueSide.GROSS_MARGIN, RevenueSide.COMMISSIONS));
-      components.addAll(activityColumns);
-      components.addAll(List.of(CostToServe.COST_TO_SERVE, Acquisition.ACQUISITION_COST, Receivables.BAD_DEBT,
-          Receivables.FINANCING_COST));
-      // Materialised: read twice below, and cutting its lineage keeps the final plan small (without
-      // it, planning the customer P&L ran out of a 4 GB heap on the sample).
-      Dataset<Row> beforeReferrals = CustomerProfitability.combine(
-          List.of(revenue, costs.perCustomer(), acquisition, badDebt, financing), components).localCheckpoint();
-
-      clock.start("referral attribution");
-      Dataset<Row> referrals = sources.accepted("referrals");
-      Dataset<Row> ancestors = ReferralForest.ancestors(referrals, 0).persist();
-      Dataset<Row> attribution = ReferralAttribution.attribute(referrals, ancestors,
-              CustomerProfitability.withNetProfit(beforeReferrals), settings.costModel().referral())
-          .withColumn(Tables.RUN_ID, lit(runId)).persist();
-      List<String> withReferrals = new ArrayList<>(components);
-      withReferrals.add(ReferralAttribution.REFERRAL_VALUE);
-      Dataset<Row> combined = CustomerProfitability.combine(
-          List.of(beforeReferrals, ReferralAttribution.referralValue(attribution)), withReferrals);
-      // What the lakehouse holds outside the processed periods, so that a period rerun gives the rows a
-      // full run gives: rows of other periods widen the span a customer has rows in, and the 11 periods
-      // before the first processed one carry the t12m sums, the unprofitable run and the status.
-      // Both are materialised (dense and history below) before this run writes the table.
-      Dataset<Row> recorded = lakehouse.read(profitabilityTable);
-      Dataset<Row> history = recorded
-          .where(col(Tables.PERIOD).isin(periods.preceding(Insights.TRAILING_PERIODS - 1).toArray()))
-          .localCheckpoint();
-      Dataset<Row> dense = CustomerProfitability.withNetProfit(CustomerProfitability.rows(combined, withReferrals,
-              periods, recorded.where(not(col(Tables.PERIOD).isin(periods.names().toArray())))))
-          .localCheckpoint();
-      Dataset<Row> profitability = dense
-          .withColumn("total_relationship_value",
-              col("net_profit").plus(col(ReferralAttribution.REFERRAL_VALUE)).cast(Tables.MONEY))
-          .join(ReferralAttribution.referredCounts(ancestors), new String[] {"customer_id"}, "left")
-          .join(ReferralAttribution.referredNetProfit(ancestors, dense), new String[] {"customer_id", "period"}, "left")
-          .na().fill(0, new String[] {"referred_customers_direct", "referred_customers_total"})
-          .withColumn("referred_net_profit", coalesce(col("referred_net_profit"), lit(BigDecimal.ZERO)).cast(Tables.MONEY))
-          .withColumn(Tables.RUN_ID, lit(runId));
-
-      clock.start("insights");
-      Insights.Result insights = Insights.enrich(profitability, history, activityColumns,
-          settings.costModel().thresholds());
-      Dataset<Row> enriched = insights.profitability().localCheckpoint();
+      Pipeline pipeline = new Pipeline(spark, settings, frames, clock, sources, periods);
+      Pipeline.Costs costs = pipeline.costToServe();
+      // Checked before the P&L is computed: a breach stops the run early, with nothing written.
+      ReconciliationGate.check(costs.books(), costs.sourcePoolCosts(), costs.result().lines());
+      Pipeline.Outputs pnl = pipeline.customerPnl(costs, lakehouse.read(profitabilityTable));
 
       // Every gate has passed: from here on the run only writes. Each table is one atomic Delta commit.
       clock.start("write tables");
       writeAll(lakehouse, runLog, List.of(
           new Write(Tables.QUARANTINE, quarantine, List.of()),
-          new Write(Tables.COST_POOL_RECONCILIATION, books, periods.names()),
-          new Write(Tables.REFERRAL_ATTRIBUTION, attribution, periods.names()),
-          new Write(Tables.COST_TO_SERVE, costs.lines().withColumn(Tables.RUN_ID, lit(runId)), periods.names()),
-          new Write(Tables.DIM_PERIOD, Dimensions.periods(spark, periods).withColumn(Tables.RUN_ID, lit(runId)),
-              periods.names()),
-          new Write(Tables.DIM_CUSTOMER, Dimensions.customers(sources.accepted("customers"), settings.pepper())
-              .withColumn(Tables.RUN_ID, lit(runId)), List.of()),
-          new Write(profitabilityTable, enriched, periods.names()),
-          new Write(Tables.PROFITABILITY_MIGRATION, insights.migration().withColumn(Tables.RUN_ID, lit(runId)),
-              periods.names()),
-          new Write(Tables.WHALE_CURVE, WhaleCurve.points(enriched).withColumn(Tables.RUN_ID, lit(runId)),
-              periods.names()),
-          new Write(Tables.WHALE_CURVE_SUMMARY, WhaleCurve.summary(enriched).withColumn(Tables.RUN_ID, lit(runId)),
-              periods.names())));
+          new Write(Tables.COST_POOL_RECONCILIATION, costs.books(), periods.names()),
+          new Write(Tables.REFERRAL_ATTRIBUTION, pnl.attribution(), periods.names()),
+          new Write(Tables.COST_TO_SERVE, costs.result().lines(), periods.names()),
+          new Write(Tables.DIM_PERIOD, Dimensions.periods(spark, periods), periods.names()),
+          new Write(Tables.DIM_CUSTOMER, Dimensions.customers(sources.accepted("customers"), settings.pepper()),
+              List.of()),
+          new Write(profitabilityTable, pnl.profitability(), periods.names()),
+          new Write(Tables.PROFITABILITY_MIGRATION, pnl.migration(), periods.names()),
+          new Write(Tables.WHALE_CURVE, WhaleCurve.points(pnl.profitability()), periods.names()),
+          new Write(Tables.WHALE_CURVE_SUMMARY, WhaleCurve.summary(pnl.profitability()), periods.names())));
 
       // Snapshots over everything the lakehouse holds up to the last processed period, this run's rows included
       // (so they come after the customer P&L is written). Read by both: materialised once.
       clock.start("customer value and prospect scores");
       String asOf = periods.last().toString();
-      Dataset<Row> upToLast = lakehouse.read(profitabilityTable).where(col(Tables.PERIOD).leq(lit(asOf))).persist();
+      Dataset<Row> upToLast = frames.keep(lakehouse.read(profitabilityTable).where(col(Tables.PERIOD).leq(lit(asOf))));
       writeAll(lakehouse, runLog, List.of(
-          new Write(Tables.CUSTOMER_VALUE, CustomerValue.asOf(upToLast, asOf).withColumn(Tables.RUN_ID, lit(runId)),
-              List.of()),
+          new Write(Tables.CUSTOMER_VALUE, CustomerValue.asOf(upToLast, asOf), List.of()),
           new Write(Tables.PROSPECT_SCORES, ProspectScoring.score(sources.accepted("customers"), upToLast,
-              sources.accepted("prospects"), settings.costModel().thresholds()).withColumn(Tables.RUN_ID, lit(runId)),
-              List.of())));
-      upToLast.unpersist();
+              sources.accepted("prospects"), settings.costModel().thresholds()), List.of())));
       clock.start("views and clean-up");
       Views.create(spark, settings.lakehouse().database());
-      books.unpersist();
-      costs.release();
-      ancestors.unpersist();
-      attribution.unpersist();
-      dense.unpersist();
-      history.unpersist();
-      enriched.unpersist();
-      beforeReferrals.unpersist();
-      invoices.unpersist();
-      lines.unpersist();
-      sources.release();
       runLog.succeeded();
       clock.stop();
       LOG.info("run {} finished: periods {}; seconds per stage {}", runId, periods, clock.seconds());
@@ -252,10 +167,8 @@ public final class ProfitLakeJob {
     return counts;
   }
 
-  private Dataset<Row> quarantineRows(ValidatedSources sources, String runId) {
-    return sources.quarantine()
-        .withColumn(Tables.RUN_ID, lit(runId))
-        .withColumn("detected_at", current_timestamp());
+  private Dataset<Row> quarantineRows(ValidatedSources sources) {
+    return sources.quarantine().withColumn("detected_at", current_timestamp());
   }
 
   /** A source whose quarantine rate is above the threshold fails the run (exit 4). */
@@ -294,28 +207,6 @@ public final class ProfitLakeJob {
       throw new io.profitlake.config.ConfigurationError("--from " + first + " is after the last period " + last);
     }
     return new Periods(first, last);
-  }
-
-  /** Accepted transaction lines in the processed periods, converted to the base currency. */
-  private Dataset<Row> transactionLines(ValidatedSources sources, Periods periods) {
-    Dataset<Row> lines = sources.accepted("transactions")
-        .withColumn("period", date_format(col("transaction_ts"), "yyyy-MM"))
-        .where(col("period").isin(periods.names().toArray()));
-    return Currency.toBase(lines, sources.accepted("fx_rates"), settings.costModel().currency(), "period", "currency",
-        List.of("net_amount", "cost_amount", "discount_amount"));
-  }
-
-  /** Invoices with every amount in base currency, at the rate of the issue period. */
-  private Dataset<Row> invoices(ValidatedSources sources) {
-    Dataset<Row> invoices = sources.accepted("invoices").withColumn("_issue_period", date_format(col("issue_date"), "yyyy-MM"));
-    return Currency.toBase(invoices, sources.accepted("fx_rates"), settings.costModel().currency(), "_issue_period",
-        "currency", List.of("amount", "paid_amount", "written_off_amount")).drop("_issue_period");
-  }
-
-  /** Cost pool rows in base currency, at the rate of their period. */
-  private Dataset<Row> poolCosts(ValidatedSources sources) {
-    return Currency.toBase(sources.accepted("cost_pools"), sources.accepted("fx_rates"), settings.costModel().currency(),
-        "period", "currency", List.of("amount"));
   }
 
   private static void logCounts(Map<String, SourceCount> counts) {

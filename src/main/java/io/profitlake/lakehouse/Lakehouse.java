@@ -33,6 +33,8 @@ public final class Lakehouse {
   private final SparkSession spark;
   private final String database;
   private final String root;
+  /** The run every row written is stamped with (tagCommits); null until a run tags its commits. */
+  private volatile String runId;
 
   /**
    * @param root the lakehouse root (absolute): the database and every table must lie under it
@@ -146,19 +148,21 @@ public final class Lakehouse {
     return spark.table(qualified(table));
   }
 
-  /** Tags every following Delta commit of this session with the run id. */
+  /** Tags every following Delta commit of this session with the run id, and stamps it on every row written. */
   public void tagCommits(String runId) {
+    this.runId = runId;
     spark.conf().set(USER_METADATA, "run_id=" + runId);
   }
 
   /**
    * Writes a table by its declared mode. Period-keyed tables replace exactly the given periods;
-   * snapshots replace everything. Returns the commit's version and rows written.
+   * snapshots replace everything. A table with a run_id column gets the run's id on every row (the
+   * one place it is stamped). Returns the commit's version and rows written.
    */
   public WriteResult write(TableSpec table, Dataset<Row> rows, List<String> periods) {
     String name = qualified(table);
     spark.sparkContext().setJobDescription("write " + name);
-    Dataset<Row> shaped = rows.select(table.selectColumns());
+    Dataset<Row> shaped = stamped(table, rows).select(table.selectColumns());
     WriteResult result = committed(name, () -> {
       try {
         switch (table.mode()) {
@@ -175,6 +179,11 @@ public final class Lakehouse {
     });
     LOG.info("wrote {}: version {}, {} rows", name, result.version(), result.rowsWritten());
     return result;
+  }
+
+  private Dataset<Row> stamped(TableSpec table, Dataset<Row> rows) {
+    boolean hasRunId = table.columns().stream().anyMatch(c -> c.name().equals(Tables.RUN_ID));
+    return runId != null && hasRunId ? rows.withColumn(Tables.RUN_ID, lit(runId)) : rows;
   }
 
   /** Updates rows by key (job_runs at the end of a run), inserting those not there yet. */

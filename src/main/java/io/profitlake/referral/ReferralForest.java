@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
 
+import io.profitlake.lineage.Lineage;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -45,14 +46,14 @@ public final class ReferralForest {
     while ((1L << rounds) <= count + 1) {
       rounds++;
     }
-    Dataset<Row> state = start.localCheckpoint();
+    Dataset<Row> state = Lineage.cut(start);
     for (int round = 0; round < rounds; round++) {
       Dataset<Row> next = state.as("s").join(state.select(col("node").as("t_node"), col("jump").as("t_jump"),
               col("latest").as("t_latest")), col("s.jump").equalTo(col("t_node")), "left")
           .select(col("node"), col("t_jump").as("jump"),
               when(col("t_node").isNull(), col("latest")).otherwise(greatest(col("latest"), col("t_latest"))).as("latest"),
               col("own"), col("referral_id"));
-      state = next.where(col("jump").isNotNull()).localCheckpoint();
+      state = Lineage.cut(next.where(col("jump").isNotNull()));
     }
     // The nodes still walking; those reached after the walk are on a cycle (the walk is inside it by then).
     Dataset<Row> onCycle = state.select(col("jump").as("cycle_node")).distinct();
@@ -76,14 +77,13 @@ public final class ReferralForest {
   public static Dataset<Row> ancestors(Dataset<Row> forest, int maxLevel) {
     Dataset<Row> parents = forest.select(col("referred_customer_id").as("p_child"),
         col("referrer_customer_id").as("p_parent"));
-    Dataset<Row> frontier = forest.select(col("referred_customer_id").as("customer_id"),
-        col("referrer_customer_id").as("ancestor_id"), lit(1).as("level")).localCheckpoint();
+    Dataset<Row> frontier = Lineage.cut(forest.select(col("referred_customer_id").as("customer_id"),
+        col("referrer_customer_id").as("ancestor_id"), lit(1).as("level")));
     Dataset<Row> all = frontier;
     int level = 1;
     while ((maxLevel <= 0 || level < maxLevel) && !frontier.isEmpty()) {
-      frontier = frontier.join(parents, col("ancestor_id").equalTo(col("p_child")))
-          .select(col("customer_id"), col("p_parent").as("ancestor_id"), col("level").plus(1).as("level"))
-          .localCheckpoint();
+      frontier = Lineage.cut(frontier.join(parents, col("ancestor_id").equalTo(col("p_child")))
+          .select(col("customer_id"), col("p_parent").as("ancestor_id"), col("level").plus(1).as("level")));
       all = all.unionByName(frontier);
       level++;
     }

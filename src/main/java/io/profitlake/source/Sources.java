@@ -3,6 +3,7 @@ package io.profitlake.source;
 import static org.apache.spark.sql.functions.col;
 
 import io.profitlake.config.Settings;
+import io.profitlake.lineage.Lineage;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -44,12 +45,12 @@ public final class Sources {
           Optional.ofNullable(accepted.get("fx_rates")), settings.costModel().currency());
       if (contract.name().equals(Contracts.REFERRALS.name())) {
         // The cycle check walks the graph in several jobs: it reads the checked referrals from memory.
-        rows = SourceValidator.checkDuplicateReferrals(rows).localCheckpoint();
+        rows = Lineage.cut(SourceValidator.checkDuplicateReferrals(rows));
         rows = SourceValidator.checkReferralCycles(rows);
       }
       // Computed once, here: the accepted rows, the quarantine and the counts all come from this frame.
       // The checkpoint also cuts the contract's long plan out of every later plan that reads the source.
-      rows = SourceValidator.withoutRawOfAccepted(rows).localCheckpoint();
+      rows = Lineage.cut(SourceValidator.withoutRawOfAccepted(rows));
       checked.put(contract.name(), rows);
       accepted.put(contract.name(), rows.where(col(SourceValidator.REASON).isNull()));
     }

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.profitlake.lineage.Lineage;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +105,6 @@ public final class ValidatedSources {
 
   /** Releases the cached frames. */
   public void release() {
-    checked.values().forEach(Dataset::unpersist);
+    checked.values().forEach(Lineage::release);
   }
 }

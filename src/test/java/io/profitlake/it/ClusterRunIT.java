@@ -91,6 +91,7 @@ class ClusterRunIT {
       // Tasks ran in two executors, one launched by each worker.
       Set<String> executorsWithTasks = new TreeSet<>();
       Pattern taskEnd = Pattern.compile("\"Event\":\"SparkListenerTaskEnd\".*?\"Executor ID\":\"([^\"]+)\"");
+      boolean readReliableCheckpoints = false;
       try (Stream<Path> logs = Files.walk(events)) {
         for (Path log : logs.filter(Files::isRegularFile).toList()) {
           for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
@@ -98,10 +99,19 @@ class ClusterRunIT {
             if (matcher.find()) {
               executorsWithTasks.add(matcher.group(1));
             }
+            readReliableCheckpoints |= line.contains("ReliableCheckpointRDD");
           }
         }
       }
       assertEquals(2, executorsWithTasks.size(), "executors that ran tasks: " + executorsWithTasks);
+      // On a cluster the run's cuts are reliable checkpoints (a lost executor loses no rows; a local run
+      // writes none), and the run's checkpoint files are gone once it ends. (Delta's MERGE into job_runs
+      // still checkpoints its source locally: Delta's own choice, with its own retry.)
+      assertTrue(readReliableCheckpoints, "no stage read a reliable checkpoint");
+      Path checkpoints = work.resolve("cluster/_checkpoints");
+      try (Stream<Path> left = Files.exists(checkpoints) ? Files.list(checkpoints) : Stream.empty()) {
+        assertEquals(List.of(), left.toList(), "checkpoint files left behind");
+      }
       for (int ui : workerUis) {
         assertTrue(get(ui, "/json/").contains("\"name\" : \"ProfitLake run\""), "worker on port " + ui
             + " ran no executor of the job");

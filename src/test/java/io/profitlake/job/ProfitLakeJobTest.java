@@ -84,6 +84,16 @@ class ProfitLakeJobTest extends SparkTestBase {
     // No contact names, and no raw emails, anywhere in dim_customer.
     assertEquals(0, table("dim_customer").where(col("contact_email_hash").isNotNull()).count());
     assertTrue(!List.of(table("dim_customer").columns()).contains("contact_name"));
+    // Every frame the run kept or checkpointed was released at its end.
+    assertEquals(List.of(), leftInMemory());
+  }
+
+  /** The RDDs held in memory, Delta's own cache of table states aside (named by Delta). */
+  private static List<String> leftInMemory() {
+    return scala.jdk.javaapi.CollectionConverters.asJava(spark.sparkContext().getPersistentRDDs()).values().stream()
+        .filter(rdd -> rdd.name() == null || !rdd.name().startsWith("Delta Table State"))
+        .map(rdd -> rdd.id() + " " + rdd + " " + rdd.getStorageLevel().description())
+        .toList();
   }
 
   @Test
@@ -338,6 +348,8 @@ class ProfitLakeJobTest extends SparkTestBase {
     assertTrue(quarantine.count() > 0);
     assertEquals(1, quarantine.select("run_id").distinct().count());
     assertEquals((String) run.getAs("run_id"), quarantine.select("run_id").first().getString(0));
+    // A failed run releases what it materialised too.
+    assertEquals(List.of(), leftInMemory());
   }
 
   @Test

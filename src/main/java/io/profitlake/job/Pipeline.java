@@ -1,0 +1,155 @@
+package io.profitlake.job;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.date_format;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+
+import io.profitlake.config.Settings;
+import io.profitlake.costing.Acquisition;
+import io.profitlake.costing.CostToServe;
+import io.profitlake.costing.DriverUnits;
+import io.profitlake.costing.Receivables;
+import io.profitlake.currency.Currency;
+import io.profitlake.insights.Insights;
+import io.profitlake.lakehouse.Tables;
+import io.profitlake.profitability.CustomerProfitability;
+import io.profitlake.profitability.Periods;
+import io.profitlake.referral.ReferralAttribution;
+import io.profitlake.referral.ReferralForest;
+import io.profitlake.revenue.RevenueSide;
+import io.profitlake.source.ValidatedSources;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * What a run computes from its checked sources for the processed periods, in two steps: the cost to
+ * serve (with the books the reconciliation gate checks), then the customer P&L with referrals and
+ * insights. It decides no gate and writes nothing; the frames it reads more than once or whose
+ * lineage it cuts are handed to the run's {@link Materialisation}, which decides how and releases them.
+ */
+final class Pipeline {
+  private final SparkSession spark;
+  private final Settings settings;
+  private final Materialisation frames;
+  private final PhaseClock clock;
+  private final ValidatedSources sources;
+  private final Periods periods;
+  private final List<String> activityColumns;
+
+  Pipeline(SparkSession spark, Settings settings, Materialisation frames, PhaseClock clock, ValidatedSources sources,
+      Periods periods) {
+    this.spark = spark;
+    this.settings = settings;
+    this.frames = frames;
+    this.clock = clock;
+    this.sources = sources;
+    this.periods = periods;
+    this.activityColumns = CostToServe.activityColumns(settings.costModel());
+  }
+
+  /**
+   * The cost-to-serve step and what the P&L step reuses from it.
+   *
+   * @param sourcePoolCosts the accepted cost_pools rows of the processed periods, in base currency (the gate's
+   *     reference for the books)
+   */
+  record Costs(CostToServe.Result result, Dataset<Row> books, Dataset<Row> sourcePoolCosts, Dataset<Row> lines,
+      Dataset<Row> invoices) {}
+
+  /** The customer P&L (with insights) and the tables that come with it. */
+  record Outputs(Dataset<Row> profitability, Dataset<Row> migration, Dataset<Row> attribution) {}
+
+  /** Transaction lines and invoices in base currency, driver units, time equations and pool allocation. */
+  Costs costToServe() {
+    Dataset<Row> lines = frames.keep(Faults.failFirstAttempts(transactionLines()));
+    Dataset<Row> invoices = frames.keep(invoices());
+    clock.start("cost to serve");
+    CostToServe.Result costs = CostToServe.compute(spark,
+        new DriverUnits.Inputs(sources.accepted("support_tickets"), sources.accepted("calls"),
+            sources.accepted("sales_activities"), sources.accepted("transactions"), invoices),
+        Faults.driftPoolAmount(poolCosts()), settings.costModel(), periods);
+    frames.releaseAtEnd(costs::release);
+    Dataset<Row> books = frames.keep(costs.reconciliation());
+    return new Costs(costs, books, poolCosts().where(col("period").isin(periods.names().toArray())), lines, invoices);
+  }
+
+  /**
+   * @param recorded the customer P&L the lakehouse holds (every period): a period rerun reads the rows of
+   *     other periods and the trailing history from it, so that it gives the rows a full run gives
+   */
+  Outputs customerPnl(Costs costs, Dataset<Row> recorded) {
+    clock.start("customer P&L");
+    Dataset<Row> revenue = RevenueSide.perCustomerPeriod(costs.lines(), sources.accepted("sales_reps"));
+    Dataset<Row> acquisition = Acquisition.perCustomerPeriod(sources.accepted("customers"),
+        sources.accepted("referrals"), settings.costModel().amortisationMonths(), periods);
+    Dataset<Row> badDebt = Receivables.badDebt(costs.invoices(), periods);
+    Dataset<Row> financing = Receivables.financing(costs.invoices(), settings.costModel().financingAnnualRate(),
+        periods);
+    List<String> components = new ArrayList<>(List.of(RevenueSide.NET_REVENUE, RevenueSide.RETURNS,
+        RevenueSide.COGS, RevenueSide.GROSS_MARGIN, RevenueSide.COMMISSIONS));
+    components.addAll(activityColumns);
+    components.addAll(List.of(CostToServe.COST_TO_SERVE, Acquisition.ACQUISITION_COST, Receivables.BAD_DEBT,
+        Receivables.FINANCING_COST));
+    // Materialised: read twice below, and cutting its lineage keeps the final plan small (without
+    // it, planning the customer P&L ran out of a 4 GB heap on the sample).
+    Dataset<Row> beforeReferrals = frames.cut(CustomerProfitability.combine(
+        List.of(revenue, costs.result().perCustomer(), acquisition, badDebt, financing), components));
+
+    clock.start("referral attribution");
+    Dataset<Row> referrals = sources.accepted("referrals");
+    Dataset<Row> ancestors = frames.keep(ReferralForest.ancestors(referrals, 0));
+    Dataset<Row> attribution = frames.keep(ReferralAttribution.attribute(referrals, ancestors,
+        CustomerProfitability.withNetProfit(beforeReferrals), settings.costModel().referral()));
+    List<String> withReferrals = new ArrayList<>(components);
+    withReferrals.add(ReferralAttribution.REFERRAL_VALUE);
+    Dataset<Row> combined = CustomerProfitability.combine(
+        List.of(beforeReferrals, ReferralAttribution.referralValue(attribution)), withReferrals);
+    // Rows of other periods widen the span a customer has rows in, and the 11 periods before the first
+    // processed one carry the t12m sums, the unprofitable run and the status. Both are cut (dense and
+    // history) before the run writes the table they are read from.
+    Dataset<Row> history = frames.cut(recorded
+        .where(col(Tables.PERIOD).isin(periods.preceding(Insights.TRAILING_PERIODS - 1).toArray())));
+    Dataset<Row> dense = frames.cut(CustomerProfitability.withNetProfit(CustomerProfitability.rows(combined,
+        withReferrals, periods, recorded.where(not(col(Tables.PERIOD).isin(periods.names().toArray()))))));
+    Dataset<Row> profitability = dense
+        .withColumn("total_relationship_value",
+            col("net_profit").plus(col(ReferralAttribution.REFERRAL_VALUE)).cast(Tables.MONEY))
+        .join(ReferralAttribution.referredCounts(ancestors), new String[] {"customer_id"}, "left")
+        .join(ReferralAttribution.referredNetProfit(ancestors, dense), new String[] {"customer_id", "period"}, "left")
+        .na().fill(0, new String[] {"referred_customers_direct", "referred_customers_total"})
+        .withColumn("referred_net_profit", coalesce(col("referred_net_profit"), lit(BigDecimal.ZERO)).cast(Tables.MONEY));
+
+    clock.start("insights");
+    Insights.Result insights = Insights.enrich(profitability, history, activityColumns,
+        settings.costModel().thresholds());
+    return new Outputs(frames.cut(insights.profitability()), insights.migration(), attribution);
+  }
+
+  /** Accepted transaction lines in the processed periods, converted to the base currency. */
+  private Dataset<Row> transactionLines() {
+    Dataset<Row> lines = sources.accepted("transactions")
+        .withColumn("period", date_format(col("transaction_ts"), "yyyy-MM"))
+        .where(col("period").isin(periods.names().toArray()));
+    return Currency.toBase(lines, sources.accepted("fx_rates"), settings.costModel().currency(), "period", "currency",
+        List.of("net_amount", "cost_amount", "discount_amount"));
+  }
+
+  /** Invoices with every amount in base currency, at the rate of the issue period. */
+  private Dataset<Row> invoices() {
+    Dataset<Row> invoices = sources.accepted("invoices").withColumn("_issue_period", date_format(col("issue_date"), "yyyy-MM"));
+    return Currency.toBase(invoices, sources.accepted("fx_rates"), settings.costModel().currency(), "_issue_period",
+        "currency", List.of("amount", "paid_amount", "written_off_amount")).drop("_issue_period");
+  }
+
+  /** Cost pool rows in base currency, at the rate of their period. */
+  private Dataset<Row> poolCosts() {
+    return Currency.toBase(sources.accepted("cost_pools"), sources.accepted("fx_rates"), settings.costModel().currency(),
+        "period", "currency", List.of("amount"));
+  }
+}
