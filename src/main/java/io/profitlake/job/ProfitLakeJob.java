@@ -161,10 +161,11 @@ public final class ProfitLakeJob {
   public Map<String, SourceCount> validate() {
     settings.requireSources();
     SampleFiles.ensure(spark, settings);
-    ValidatedSources sources = Sources.load(spark, settings);
-    Map<String, SourceCount> counts = sources.counts();
-    sources.release();
-    return counts;
+    try (Materialisation frames = Materialisation.forRun(spark, settings, "validate-" + UUID.randomUUID())) {
+      ValidatedSources sources = Sources.load(spark, settings);
+      frames.releaseAtEnd(sources::release);
+      return sources.counts();
+    }
   }
 
   private Dataset<Row> quarantineRows(ValidatedSources sources) {
