@@ -59,8 +59,8 @@ final class Pipeline {
    * @param sourcePoolCosts the accepted cost_pools rows of the processed periods, in base currency (the gate's
    *     reference for the books)
    */
-  record Costs(CostToServe.Result result, Dataset<Row> books, Dataset<Row> sourcePoolCosts, Dataset<Row> lines,
-      Dataset<Row> invoices) {}
+  record Costs(CostToServe.Result result, Dataset<Row> books, Dataset<Row> sourcePoolCosts,
+      Dataset<Row> transactionLines, Dataset<Row> invoices) {}
 
   /** The customer P&L (with insights) and the tables that come with it. */
   record Outputs(Dataset<Row> profitability, Dataset<Row> migration, Dataset<Row> attribution) {}
@@ -85,7 +85,7 @@ final class Pipeline {
    */
   Outputs customerPnl(Costs costs, Dataset<Row> recorded) {
     clock.start("customer P&L");
-    Dataset<Row> revenue = RevenueSide.perCustomerPeriod(costs.lines(), sources.accepted("sales_reps"));
+    Dataset<Row> revenue = RevenueSide.perCustomerPeriod(costs.transactionLines(), sources.accepted("sales_reps"));
     Dataset<Row> acquisition = Acquisition.perCustomerPeriod(sources.accepted("customers"),
         sources.accepted("referrals"), settings.costModel().amortisationMonths(), periods);
     Dataset<Row> badDebt = Receivables.badDebt(costs.invoices(), periods);
