@@ -12,7 +12,7 @@ import io.profitlake.failure.ExitCode;
 import io.profitlake.failure.JobFailure;
 import io.profitlake.sample.GeneratorOptions;
 import io.profitlake.sample.SampleGenerator;
-import io.profitlake.support.SparkTestBase;
+import io.profitlake.support.CatalogTestBase;
 import io.profitlake.support.TestSettings;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -38,7 +38,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * computation straight from the input files, reruns leaving identical contents, the quarantine gate.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ProfitLakeJobTest extends SparkTestBase {
+class ProfitLakeJobTest extends CatalogTestBase {
   private static Settings settings;
   private static ProfitLakeJob.RunResult first;
 

@@ -41,14 +41,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Faults injected into whole runs (issue 6): the bad-rows corpus, failing tasks, a pool amount that
  * changes under the run, late data. The session runs on local[2,3], a master that retries a failed
- * task up to three times, as a cluster does.
+ * task up to three times, as a cluster does. It has the Hive catalog, so it runs in a JVM of its own.
  */
+@Tag("catalog")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReliabilityTest {
   /** Every table the run writes except job_runs (a log) and the quarantine (checked on its own). */

@@ -1,17 +1,14 @@
 package io.profitlake.support;
 
-import io.profitlake.config.Settings;
-import io.profitlake.lakehouse.LakehouseSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * One SparkSession per test class (each test class runs in its own JVM: the embedded Derby
- * metastore allows one per process), local[2], UI off, two shuffle partitions, with the
- * lakehouse in a temporary folder.
+ * A test class of pure transforms: it computes on the one local Spark session of its test JVM (see
+ * {@link SharedSpark}), with a temporary folder of its own. The session has no catalog: the classes
+ * that need one (Hive over embedded Derby) are tagged {@code catalog} and run in a JVM each.
  */
 public abstract class SparkTestBase {
   protected static SparkSession spark;
@@ -22,17 +19,6 @@ public abstract class SparkTestBase {
   static void startSpark() throws Exception {
     workDir = Files.createTempDirectory("profitlake-test");
     lakehouseDir = workDir.resolve("lakehouse");
-    Settings settings = TestSettings.parse(TestSettings.sourcesIn(workDir.resolve("in"), lakehouseDir));
-    SparkSession.Builder builder = SparkSession.builder().master("local[2]").appName("profitlake-test")
-        .config("spark.ui.enabled", "false");
-    spark = LakehouseSession.configure(builder, settings).getOrCreate();
-  }
-
-  @AfterAll
-  static void stopSpark() {
-    if (spark != null) {
-      spark.stop();
-      spark = null;
-    }
+    spark = SharedSpark.session();
   }
 }

@@ -1,0 +1,59 @@
+package io.profitlake.support;
+
+import io.profitlake.config.Settings;
+import io.profitlake.lakehouse.LakehouseSession;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * The one local Spark session of a test JVM, made when the first test class asks for it and stopped
+ * when the JVM exits (Spark's shutdown hook). Surefire reuses the JVM for every test class that is not
+ * tagged {@code catalog}, so they pay for one JVM, one session and one JIT warm-up between them.
+ *
+ * <p>It is the job's session (Delta, the business time zone, two shuffle partitions, local[2], UI
+ * off) without the Hive catalog: the transforms under test read files and frames, never tables by
+ * name. Each class gets it back with the runtime settings it was made with, so a test that changes
+ * one (the shuffle sizing test does) cannot change the next class's results.
+ */
+public final class SharedSpark {
+  private static SparkSession session;
+  private static Map<String, String> initialConf;
+
+  private SharedSpark() {}
+
+  public static synchronized SparkSession session() throws Exception {
+    if (session == null) {
+      Path lakehouse = Files.createTempDirectory("profitlake-shared").resolve("lakehouse");
+      Settings settings = TestSettings.parse(TestSettings.sourcesIn(lakehouse.resolveSibling("in"), lakehouse));
+      SparkSession.Builder builder = SparkSession.builder().master("local[2]").appName("profitlake-test")
+          .config("spark.ui.enabled", "false");
+      session = LakehouseSession.configure(builder, settings)
+          .config("spark.sql.catalogImplementation", "in-memory")
+          .getOrCreate();
+      initialConf = runtimeConf();
+    } else {
+      restoreRuntimeConf();
+    }
+    return session;
+  }
+
+  private static Map<String, String> runtimeConf() {
+    return Map.copyOf(CollectionConverters.asJava(session.conf().getAll()));
+  }
+
+  private static void restoreRuntimeConf() {
+    runtimeConf().forEach((key, value) -> {
+      if (!initialConf.containsKey(key)) {
+        session.conf().unset(key);
+      }
+    });
+    initialConf.forEach((key, value) -> {
+      if (!value.equals(session.conf().get(key, null))) {
+        session.conf().set(key, value);
+      }
+    });
+  }
+}
