@@ -33,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The job under spark-submit on a real standalone cluster: one master and two workers on 127.0.0.1,
  * each its own JVM started with the pip pyspark's spark-class (CI has no Spark distribution). The
  * shaded jar is submitted in client mode; the test checks that tasks ran on both workers and that
- * every output table equals that of a local run on the same inputs. The cluster is stopped whatever
- * happens.
+ * every output table equals that of a local run on the same inputs (the shared {@link SmallRun}). The
+ * cluster is stopped whatever happens.
  */
 class ClusterRunIT {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -51,14 +51,9 @@ class ClusterRunIT {
     String sparkHome = Launch.run(root, List.of(venv.resolve("bin/python").toString(), "-c",
         "import os, pyspark; print(os.path.dirname(pyspark.__file__))"), 1).lastLine();
 
-    Path inputs = work.resolve("in");
-    Path local = Launch.config(work.resolve("local.conf"), inputs, work.resolve("local"));
-    Path onCluster = Launch.config(work.resolve("cluster.conf"), inputs, work.resolve("cluster"));
-    Result generated = Launch.run(work, Launch.profitlake("generate", "--config", local.toString(), "--out",
-        inputs.toString(), "--customers", "150", "--months", "3"), 10);
-    assertEquals(0, generated.exitCode(), generated.output());
-    Result localRun = Launch.run(work, Launch.profitlake("run", "--config", local.toString()), 10);
-    assertEquals(0, localRun.exitCode(), localRun.output());
+    // The local run on the same inputs, shared with the serve test.
+    SmallRun local = SmallRun.get();
+    Path onCluster = Launch.config(work.resolve("cluster.conf"), local.inputs, work.resolve("cluster"));
 
     try {
       int masterPort = Launch.freePort();
@@ -86,7 +81,7 @@ class ClusterRunIT {
           root.resolve("target/profitlake.jar").toString(), "run", "--config", onCluster.toString()));
       Result submitted = Launch.run(work, submit, 15, env);
       assertEquals(0, submitted.exitCode(), submitted.output());
-      assertTrue(submitted.output().contains("succeeded: periods 2024-01..2024-03"), submitted.output());
+      assertTrue(submitted.output().contains("succeeded: periods " + SmallRun.PERIODS), submitted.output());
 
       // Tasks ran in two executors, one launched by each worker.
       Set<String> executorsWithTasks = new TreeSet<>();
@@ -120,7 +115,7 @@ class ClusterRunIT {
       stopCluster();
     }
 
-    assertSameTables(work.resolve("local/warehouse/profitability.db"), work.resolve("cluster/warehouse/profitability.db"));
+    assertSameTables(local.tables(), work.resolve("cluster/warehouse/profitability.db"));
   }
 
   /** Every table's current contents, without the columns naming the run or its time, are the same. */

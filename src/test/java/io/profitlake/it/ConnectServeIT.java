@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * `profitlake serve` after a run: a Spark Connect JVM client lists the database's tables and views and
+ * `profitlake serve` on a finished run's lakehouse (the shared {@link SmallRun}): a Spark Connect JVM client lists the database's tables and views and
  * runs BI-style queries through the views; the answers are checked against the Delta tables read
  * directly by path, in a session of the test's own.
  */
@@ -28,13 +28,8 @@ class ConnectServeIT {
 
   @Test
   void sqlClientsQueryTheLakehouseOverSparkConnect() throws Exception {
-    Path inputs = work.resolve("in");
-    Path config = Launch.config(work.resolve("serve.conf"), inputs, work.resolve("lakehouse"));
-    Launch.Result generated = Launch.run(work, Launch.profitlake("generate", "--config", config.toString(), "--out",
-        inputs.toString(), "--customers", "120", "--months", "3"), 10);
-    assertEquals(0, generated.exitCode(), generated.output());
-    Launch.Result ran = Launch.run(work, Launch.profitlake("run", "--config", config.toString()), 10);
-    assertEquals(0, ran.exitCode(), ran.output());
+    SmallRun run = SmallRun.get();
+    Path config = run.config;
 
     int port = Launch.freePort();
     Path log = work.resolve("serve.log");
@@ -66,7 +61,7 @@ class ConnectServeIT {
           .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
           .getOrCreate();
       try {
-        Path tables = work.resolve("lakehouse/warehouse/profitability.db");
+        Path tables = run.tables();
         local.read().format("delta").load(tables.resolve("customer_profitability").toString())
             .createOrReplaceTempView("pnl");
         local.read().format("delta").load(tables.resolve("cost_to_serve").toString()).createOrReplaceTempView("lineage");
