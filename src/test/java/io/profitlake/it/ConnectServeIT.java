@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * `profitlake serve` on a finished run's lakehouse (the shared {@link SmallRun}): a Spark Connect JVM client lists the database's tables and views and
- * runs BI-style queries through the views; the answers are checked against the Delta tables read
- * directly by path, in a session of the test's own.
+ * `profitlake serve` on a finished run's lakehouse (the shared {@link SmallRun}): a Spark Connect JVM
+ * client lists the database's tables and views and runs BI-style queries through the views; the
+ * answers are checked against the Delta tables read directly by path, in a session of the test's own.
  */
 class ConnectServeIT {
   @TempDir
