@@ -2,8 +2,6 @@ package io.profitlake.support;
 
 import io.profitlake.config.Settings;
 import io.profitlake.lakehouse.LakehouseSession;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,15 +14,9 @@ import org.junit.jupiter.api.Tag;
  * of its own.
  */
 @Tag("catalog")
-public abstract class CatalogTestBase {
-  protected static SparkSession spark;
-  protected static Path workDir;
-  protected static Path lakehouseDir;
-
+public abstract class CatalogTestBase extends SessionTestBase {
   @BeforeAll
-  static void startSpark() throws Exception {
-    workDir = Files.createTempDirectory("profitlake-test");
-    lakehouseDir = workDir.resolve("lakehouse");
+  static void startCatalogSession() {
     Settings settings = TestSettings.parse(TestSettings.sourcesIn(workDir.resolve("in"), lakehouseDir));
     SparkSession.Builder builder = SparkSession.builder().master("local[2]").appName("profitlake-test")
         .config("spark.ui.enabled", "false");

@@ -1,8 +1,5 @@
 package io.profitlake.support;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
@@ -10,15 +7,9 @@ import org.junit.jupiter.api.BeforeAll;
  * {@link SharedSpark}), with a temporary folder of its own. The session has no catalog: the classes
  * that need one (Hive over embedded Derby) are tagged {@code catalog} and run in a JVM each.
  */
-public abstract class SparkTestBase {
-  protected static SparkSession spark;
-  protected static Path workDir;
-  protected static Path lakehouseDir;
-
+public abstract class SparkTestBase extends SessionTestBase {
   @BeforeAll
   static void startSpark() throws Exception {
-    workDir = Files.createTempDirectory("profitlake-test");
-    lakehouseDir = workDir.resolve("lakehouse");
     spark = SharedSpark.session();
   }
 }
