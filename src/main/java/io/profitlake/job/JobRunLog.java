@@ -67,13 +67,13 @@ final class JobRunLog {
   }
 
   void succeeded() {
-    lakehouse.upsert(Tables.JOB_RUNS, frame("SUCCEEDED", Instant.now(), ExitCode.SUCCESS, null), Tables.RUN_ID);
+    lakehouse.replace(Tables.JOB_RUNS, frame("SUCCEEDED", Instant.now(), ExitCode.SUCCESS, null), Tables.RUN_ID, runId);
   }
 
   /** Best effort: a failure to record the failure must not hide the failure itself. */
   void failed(ExitCode code, String message) {
     try {
-      lakehouse.upsert(Tables.JOB_RUNS, frame("FAILED", Instant.now(), code, message), Tables.RUN_ID);
+      lakehouse.replace(Tables.JOB_RUNS, frame("FAILED", Instant.now(), code, message), Tables.RUN_ID, runId);
     } catch (RuntimeException e) {
       org.slf4j.LoggerFactory.getLogger(JobRunLog.class)
           .warn("could not record the failure of run {} in job_runs: {}", runId, e.getMessage());

@@ -186,15 +186,21 @@ public final class Lakehouse {
     return runId != null && hasRunId ? rows.withColumn(Tables.RUN_ID, lit(runId)) : rows;
   }
 
-  /** Updates rows by key (job_runs at the end of a run), inserting those not there yet. */
-  public WriteResult upsert(TableSpec table, Dataset<Row> rows, String keyColumn) {
+  /**
+   * Replaces the rows whose key is {@code key} with {@code rows} (job_runs at the end of a run: its
+   * RUNNING row becomes the finished one, or is inserted if it is missing). A replaceWhere on the
+   * key, not a MERGE: the same rows in one Delta write, with about half the Spark jobs of a MERGE.
+   */
+  public void replace(TableSpec table, Dataset<Row> rows, String keyColumn, String key) {
     String name = qualified(table);
     Dataset<Row> shaped = rows.select(table.selectColumns());
-    return committed(name, () -> DeltaTable.forName(spark, name).as("t")
-        .merge(shaped.as("s"), col("t." + keyColumn).equalTo(col("s." + keyColumn)))
-        .whenMatched().updateAll()
-        .whenNotMatched().insertAll()
-        .execute());
+    committed(name, () -> {
+      try {
+        shaped.writeTo(name).overwrite(col(keyColumn).equalTo(lit(key)));
+      } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
+        throw new IllegalStateException("table " + name + " vanished while the run was writing it", e);
+      }
+    });
   }
 
   /**
@@ -271,16 +277,7 @@ public final class Lakehouse {
     }
     Row last = own.get(0);
     Map<String, String> metrics = last.getJavaMap(1);
-    long rows = 0;
-    // A MERGE reports the rows it inserted and updated; numOutputRows would also count copied rows.
-    List<String> counted = metrics != null && metrics.containsKey("numTargetRowsInserted")
-        ? List.of("numTargetRowsInserted", "numTargetRowsUpdated")
-        : List.of("numOutputRows");
-    for (String metric : counted) {
-      if (metrics != null && metrics.containsKey(metric)) {
-        rows += Long.parseLong(metrics.get(metric));
-      }
-    }
+    long rows = metrics != null && metrics.containsKey("numOutputRows") ? Long.parseLong(metrics.get("numOutputRows")) : 0;
     return new WriteResult(last.getLong(0), rows);
   }
 }

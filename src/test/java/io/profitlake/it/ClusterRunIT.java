@@ -100,8 +100,7 @@ class ClusterRunIT {
       }
       assertEquals(2, executorsWithTasks.size(), "executors that ran tasks: " + executorsWithTasks);
       // On a cluster the run's cuts are reliable checkpoints (a lost executor loses no rows; a local run
-      // writes none), and the run's checkpoint files are gone once it ends. (Delta's MERGE into job_runs
-      // still checkpoints its source locally: Delta's own choice, with its own retry.)
+      // writes none), and the run's checkpoint files are gone once it ends.
       assertTrue(readReliableCheckpoints, "no stage read a reliable checkpoint");
       Path checkpoints = work.resolve("cluster/_checkpoints");
       try (Stream<Path> left = Files.exists(checkpoints) ? Files.list(checkpoints) : Stream.empty()) {
