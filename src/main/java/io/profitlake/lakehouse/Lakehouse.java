@@ -164,17 +164,13 @@ public final class Lakehouse {
     spark.sparkContext().setJobDescription("write " + name);
     Dataset<Row> shaped = stamped(table, rows).select(table.selectColumns());
     WriteResult result = committed(name, () -> {
-      try {
-        switch (table.mode()) {
-          case PERIOD_KEYED -> {
-            Column inPeriods = col(TableSpec.PERIOD).isin(periods.toArray());
-            shaped.writeTo(name).overwrite(inPeriods);
-          }
-          case SNAPSHOT -> shaped.writeTo(name).overwrite(lit(true));
-          case APPEND -> shaped.writeTo(name).append();
+      switch (table.mode()) {
+        case PERIOD_KEYED -> {
+          Column inPeriods = col(TableSpec.PERIOD).isin(periods.toArray());
+          shaped.writeTo(name).overwrite(inPeriods);
         }
-      } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
-        throw new IllegalStateException("table " + name + " vanished while the run was writing it", e);
+        case SNAPSHOT -> shaped.writeTo(name).overwrite(lit(true));
+        case APPEND -> shaped.writeTo(name).append();
       }
     });
     LOG.info("wrote {}: version {}, {} rows", name, result.version(), result.rowsWritten());
@@ -194,13 +190,7 @@ public final class Lakehouse {
   public void replace(TableSpec table, Dataset<Row> rows, String keyColumn, String key) {
     String name = qualified(table);
     Dataset<Row> shaped = rows.select(table.selectColumns());
-    committed(name, () -> {
-      try {
-        shaped.writeTo(name).overwrite(col(keyColumn).equalTo(lit(key)));
-      } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
-        throw new IllegalStateException("table " + name + " vanished while the run was writing it", e);
-      }
-    });
+    committed(name, () -> shaped.writeTo(name).overwrite(col(keyColumn).equalTo(lit(key))));
   }
 
   /**
@@ -208,10 +198,14 @@ public final class Lakehouse {
    * whole snapshot, the run id), so when a concurrent run's commit conflicts with it Delta rejects it
    * whole and it is simply made again, up to {@link #COMMIT_ATTEMPTS} times.
    */
-  private WriteResult committed(String name, Runnable write) {
+  private WriteResult committed(String name, TableWrite write) {
     for (int attempt = 1; ; attempt++) {
       try {
-        write.run();
+        try {
+          write.run();
+        } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
+          throw new IllegalStateException("table " + name + " vanished while the run was writing it", e);
+        }
         // The version this session committed: another run may commit right after, so read our own.
         return ownCommit(name);
       } catch (io.delta.exceptions.DeltaConcurrentModificationException conflict) {
@@ -234,6 +228,12 @@ public final class Lakehouse {
   }
 
   public record WriteResult(long version, long rowsWritten) {}
+
+  /** One write to a table of the catalog (DataFrameWriterV2 declares the table's absence as checked). */
+  @FunctionalInterface
+  private interface TableWrite {
+    void run() throws org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
+  }
 
   /** Where the catalog keeps a table's files. */
   private String location(TableSpec table) {
