@@ -272,9 +272,15 @@ class ProfitLakeJobTest extends CatalogTestBase {
       before.put(name, contents(name).localCheckpoint());
     }
     ProfitLakeJob.RunResult second = new ProfitLakeJob(spark, settings).run(RunOptions.allPeriods());
-    for (String name : tables) {
-      Dataset<Row> after = contents(name);
-      assertSameRows(before.get(name), after, name);
+    try {
+      for (String name : tables) {
+        Dataset<Row> after = contents(name);
+        assertSameRows(before.get(name), after, name);
+      }
+    } finally {
+      // The test's own copies: released here, not left to the garbage collector (a later test checks that
+      // nothing a run materialised stays in memory).
+      before.values().forEach(io.profitlake.lineage.Lineage::release);
     }
     assertEquals(2, table("job_runs").where(col("status").equalTo("SUCCEEDED")).count());
     assertEquals(2, table("job_runs").where(col("run_id").isin(first.runId(), second.runId())).count());
@@ -296,6 +302,17 @@ class ProfitLakeJobTest extends CatalogTestBase {
     // date is the last day of the last processed period), so their lateness could differ from the full run.
     Dataset<Row> others = contents("customer_profitability").where(col("period").notEqual("2024-04")).localCheckpoint();
     Dataset<Row> april = contents("customer_profitability").where(col("period").equalTo("2024-04")).localCheckpoint();
+    try {
+      checkPeriodRerun(others, april);
+    } finally {
+      // The test's own copies: released here, not left to the garbage collector (a later test checks that
+      // nothing a run materialised stays in memory).
+      io.profitlake.lineage.Lineage.release(others);
+      io.profitlake.lineage.Lineage.release(april);
+    }
+  }
+
+  private void checkPeriodRerun(Dataset<Row> others, Dataset<Row> april) {
     ProfitLakeJob.RunResult rerun = new ProfitLakeJob(spark, settings)
         .run(new RunOptions(Optional.of(YearMonth.of(2024, 4)), Optional.of(YearMonth.of(2024, 4))));
     assertEquals(List.of("2024-04"), rerun.periods().names());
