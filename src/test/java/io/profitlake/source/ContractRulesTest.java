@@ -277,4 +277,21 @@ class ContractRulesTest extends SparkTestBase {
         "MALFORMED_ROW", 1L, "MISSING_FIELD", 2L, "MISSING_FX_RATE", 1L, "NEGATIVE_AMOUNT", 1L,
         "UNKNOWN_CUSTOMER", 1L, "UNKNOWN_SALES_REP", 1L), counts.get("transactions").byReason());
   }
+
+  @Test
+  void aReferenceToAWholeUniqueKeyIsJoinedWithoutADistinctStep() {
+    // customers is keyed on customer_id alone and rep_id is the key of sales_reps: step 2 left one accepted
+    // row per value (C1 above is in customers twice, and T1, T2, T12, T17 referencing it are each read once).
+    assertTrue(SourceValidator.referencesUniqueKey(
+        new SourceContract.Reference(ReasonCode.UNKNOWN_CUSTOMER, "customer_id", "customers", "customer_id")));
+    assertTrue(SourceValidator.referencesUniqueKey(
+        new SourceContract.Reference(ReasonCode.UNKNOWN_SALES_REP, "rep_id", "sales_reps", "rep_id")));
+    assertTrue(SourceValidator.referencesUniqueKey(
+        new SourceContract.Reference(ReasonCode.UNKNOWN_POOL, "pool_id", SourceContract.COST_MODEL_POOLS, "pool_id")));
+    // region repeats across customers, and fx_rates is keyed on (period, currency): these keep the distinct.
+    assertFalse(SourceValidator.referencesUniqueKey(
+        new SourceContract.Reference(ReasonCode.UNKNOWN_CUSTOMER, "region", "customers", "region")));
+    assertFalse(SourceValidator.referencesUniqueKey(
+        new SourceContract.Reference(ReasonCode.MISSING_FX_RATE, "period", "fx_rates", "period")));
+  }
 }
