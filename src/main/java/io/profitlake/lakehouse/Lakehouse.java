@@ -3,9 +3,7 @@ package io.profitlake.lakehouse;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
-import io.delta.tables.DeltaTable;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -13,6 +11,10 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.TableIdentifier;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.actions.Action;
+import org.apache.spark.sql.delta.actions.CommitInfo;
 import org.apache.spark.sql.types.StructField;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +31,8 @@ public final class Lakehouse {
   static final int COMMIT_ATTEMPTS = 5;
   /** Threads that create or write tables side by side: their work is mostly waiting on commits and the catalog. */
   static final int PARALLEL_WRITERS = 4;
+  /** How many of a table's newest commits are searched for this run's own commit. */
+  static final int OWN_COMMIT_SEARCH = 20;
 
   private final SparkSession spark;
   private final String database;
@@ -239,7 +243,7 @@ public final class Lakehouse {
   private String location(TableSpec table) {
     try {
       return spark.sessionState().catalog()
-          .getTableMetadata(new org.apache.spark.sql.catalyst.TableIdentifier(table.name(), scala.Option.apply(database)))
+          .getTableMetadata(new TableIdentifier(table.name(), scala.Option.apply(database)))
           .location().toString();
     } catch (org.apache.spark.sql.AnalysisException e) {
       throw new IllegalStateException("table " + qualified(table) + " vanished from the catalog", e);
@@ -263,21 +267,41 @@ public final class Lakehouse {
     }
   }
 
-  /** The newest commit of the table made under this session's run id (tagCommits). */
+  /**
+   * The newest commit of the table made under this session's run id (tagCommits), among the last
+   * {@link #OWN_COMMIT_SEARCH} commits. The commit files are read here, on the driver: Delta's history API
+   * reads them with a Spark job of its own, one job per table written.
+   */
   private WriteResult ownCommit(String name) {
     String tag = spark.conf().get(USER_METADATA, "");
-    Dataset<Row> history = DeltaTable.forName(spark, name).history(20);
-    List<Row> own = history
-        .where(tag.isEmpty() ? lit(true) : col("userMetadata").equalTo(lit(tag)))
-        .orderBy(col("version").desc())
-        .select("version", "operationMetrics").limit(1).collectAsList();
-    if (own.isEmpty()) {
-      // Delta makes no commit for a write that changes nothing (no rows into an empty table).
-      return new WriteResult(history.select(org.apache.spark.sql.functions.max("version")).first().getLong(0), 0);
+    DeltaLog log = DeltaLog.forTable(spark, new TableIdentifier(name.substring(name.indexOf('.') + 1),
+        scala.Option.apply(database)));
+    // After this session's commit the log's snapshot is at that commit; later ones (a concurrent run's) follow it.
+    long from = Math.max(0, log.unsafeVolatileSnapshot().version() - OWN_COMMIT_SEARCH + 1);
+    scala.collection.Iterator<scala.Tuple2<Object, scala.collection.immutable.Seq<Action>>> commits =
+        log.getChanges(from, scala.Option.empty(), false);
+    long latest = -1;
+    WriteResult own = null;
+    while (commits.hasNext()) {
+      scala.Tuple2<Object, scala.collection.immutable.Seq<Action>> commit = commits.next();
+      long version = (Long) commit._1();
+      latest = Math.max(latest, version);
+      for (Action action : scala.jdk.javaapi.CollectionConverters.asJava(commit._2())) {
+        if (action instanceof CommitInfo info && (tag.isEmpty() || tag.equals(info.userMetadata().getOrElse(() -> null)))) {
+          own = new WriteResult(version, outputRows(info));
+        }
+      }
     }
-    Row last = own.get(0);
-    Map<String, String> metrics = last.getJavaMap(1);
-    long rows = metrics != null && metrics.containsKey("numOutputRows") ? Long.parseLong(metrics.get("numOutputRows")) : 0;
-    return new WriteResult(last.getLong(0), rows);
+    // Delta makes no commit for a write that changes nothing (no rows into an empty table).
+    return own != null ? own : new WriteResult(latest, 0);
   }
+
+  private static long outputRows(CommitInfo info) {
+    if (info.operationMetrics().isEmpty()) {
+      return 0;
+    }
+    scala.Option<String> rows = info.operationMetrics().get().get("numOutputRows");
+    return rows.isDefined() ? Long.parseLong(rows.get()) : 0;
+  }
+
 }
