@@ -11,14 +11,14 @@ import io.profitlake.failure.JobFailure;
 import io.profitlake.profitability.Periods;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 
 /** The cost-to-serve stage: driver units, time equations, pool allocation and reconciliation. */
 public final class CostToServe {
@@ -56,7 +56,7 @@ public final class CostToServe {
       Periods periods) {
     Dataset<Row> costs = poolCosts.where(col("period").isin(periods.names().toArray()))
         .select(col("period"), col("pool_id"), col("amount"));
-    requireEveryPool(spark, costs, model, periods);
+    requireEveryPool(costs, model, periods);
     Dataset<Row> usage = ActivityUsage.perCustomer(DriverUnits.units(inputs, periods), model).persist();
     PoolAllocation.Result allocation = PoolAllocation.allocate(spark, costs, usage, model);
     Dataset<Row> lines = allocation.customerLines();
@@ -78,18 +78,27 @@ public final class CostToServe {
   }
 
   /** A pool with no cost row in a processed period is an input error: a missing cost is not a zero cost. */
-  static void requireEveryPool(SparkSession spark, Dataset<Row> costs, CostModel model, Periods periods) {
-    Dataset<Row> expected = spark.createDataset(periods.names(), Encoders.STRING()).toDF("period")
-        .crossJoin(spark.createDataset(new ArrayList<>(model.allPoolIds()), Encoders.STRING()).toDF("pool_id"));
-    // Periods x pools is a few hundred rows: the missing ones are brought back to name them.
-    List<Row> missing = expected.join(costs, new String[] {"period", "pool_id"}, "left_anti")
-        .orderBy("period", "pool_id").limit(20).collectAsList();
-    if (!missing.isEmpty()) {
-      List<String> named = missing.stream().map(r -> r.getString(1) + " in " + r.getString(0)).toList();
+  static void requireEveryPool(Dataset<Row> costs, CostModel model, Periods periods) {
+    // The cost rows of the processed periods are about pools x periods (a few hundred): their keys come back in
+    // one job, and the expected pairs are checked here rather than by an anti-join and a sort of their own.
+    Set<List<String>> present = new HashSet<>();
+    for (Row row : costs.select(col("period"), col("pool_id")).collectAsList()) {
+      present.add(List.of(row.getString(0), row.getString(1)));
+    }
+    List<String> named = new ArrayList<>();
+    for (String period : new TreeSet<>(periods.names())) {
+      for (String pool : new TreeSet<>(model.allPoolIds())) {
+        if (!present.contains(List.of(period, pool)) && named.size() < 20) {
+          named.add(pool + " in " + period);
+        }
+      }
+    }
+    if (!named.isEmpty()) {
       throw JobFailure.inputContract("source cost_pools has no cost for " + String.join(", ", named)
-          + (missing.size() == 20 ? " (and more)" : "") + ": a missing cost is not a zero cost; add the rows "
+          + (named.size() == 20 ? " (and more)" : "") + ": a missing cost is not a zero cost; add the rows "
           + "(amount 0 if the pool really cost nothing) or narrow --from/--to");
     }
   }
+
 
 }
