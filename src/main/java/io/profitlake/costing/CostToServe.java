@@ -99,6 +99,4 @@ public final class CostToServe {
           + "(amount 0 if the pool really cost nothing) or narrow --from/--to");
     }
   }
-
-
 }

@@ -167,7 +167,7 @@ public final class Lakehouse {
     String name = qualified(table);
     spark.sparkContext().setJobDescription("write " + name);
     Dataset<Row> shaped = stamped(table, rows).select(table.selectColumns());
-    WriteResult result = committed(name, () -> {
+    WriteResult result = committed(table, () -> {
       switch (table.mode()) {
         case PERIOD_KEYED -> {
           Column inPeriods = col(TableSpec.PERIOD).isin(periods.toArray());
@@ -194,7 +194,7 @@ public final class Lakehouse {
   public void replace(TableSpec table, Dataset<Row> rows, String keyColumn, String key) {
     String name = qualified(table);
     Dataset<Row> shaped = rows.select(table.selectColumns());
-    committed(name, () -> shaped.writeTo(name).overwrite(col(keyColumn).equalTo(lit(key))));
+    committed(table, () -> shaped.writeTo(name).overwrite(col(keyColumn).equalTo(lit(key))));
   }
 
   /**
@@ -202,7 +202,8 @@ public final class Lakehouse {
    * whole snapshot, the run id), so when a concurrent run's commit conflicts with it Delta rejects it
    * whole and it is simply made again, up to {@link #COMMIT_ATTEMPTS} times.
    */
-  private WriteResult committed(String name, TableWrite write) {
+  private WriteResult committed(TableSpec table, TableWrite write) {
+    String name = qualified(table);
     for (int attempt = 1; ; attempt++) {
       try {
         try {
@@ -211,7 +212,7 @@ public final class Lakehouse {
           throw new IllegalStateException("table " + name + " vanished while the run was writing it", e);
         }
         // The version this session committed: another run may commit right after, so read our own.
-        return ownCommit(name);
+        return ownCommit(table);
       } catch (io.delta.exceptions.DeltaConcurrentModificationException conflict) {
         if (attempt == COMMIT_ATTEMPTS) {
           throw new IllegalStateException("table " + name + ": the commit conflicted with concurrent writers "
@@ -272,15 +273,13 @@ public final class Lakehouse {
    * {@link #OWN_COMMIT_SEARCH} commits. The commit files are read here, on the driver: Delta's history API
    * reads them with a Spark job of its own, one job per table written.
    */
-  private WriteResult ownCommit(String name) {
+  private WriteResult ownCommit(TableSpec table) {
     String tag = spark.conf().get(USER_METADATA, "");
-    DeltaLog log = DeltaLog.forTable(spark, new TableIdentifier(name.substring(name.indexOf('.') + 1),
-        scala.Option.apply(database)));
+    DeltaLog log = DeltaLog.forTable(spark, new TableIdentifier(table.name(), scala.Option.apply(database)));
     // After this session's commit the log's snapshot is at that commit; later ones (a concurrent run's) follow it.
-    long from = Math.max(0, log.unsafeVolatileSnapshot().version() - OWN_COMMIT_SEARCH + 1);
+    long latest = log.unsafeVolatileSnapshot().version();
     scala.collection.Iterator<scala.Tuple2<Object, scala.collection.immutable.Seq<Action>>> commits =
-        log.getChanges(from, scala.Option.empty(), false);
-    long latest = -1;
+        log.getChanges(Math.max(0, latest - OWN_COMMIT_SEARCH + 1), scala.Option.empty(), false);
     WriteResult own = null;
     while (commits.hasNext()) {
       scala.Tuple2<Object, scala.collection.immutable.Seq<Action>> commit = commits.next();
@@ -303,5 +302,4 @@ public final class Lakehouse {
     scala.Option<String> rows = info.operationMetrics().get().get("numOutputRows");
     return rows.isDefined() ? Long.parseLong(rows.get()) : 0;
   }
-
 }
