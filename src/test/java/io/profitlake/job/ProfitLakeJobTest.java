@@ -78,6 +78,10 @@ class ProfitLakeJobTest extends CatalogTestBase {
       assertEquals((long) count.getAs("rows_read"), (long) count.getAs("rows_accepted") + (long) count.getAs("rows_quarantined"));
     }
     assertEquals(table("customer_profitability").count(), first.rowsWritten().get("customer_profitability"));
+    // The version the run records for each table is that table's newest commit, as Delta's own history has it.
+    assertEquals(12, first.versions().size());
+    first.versions().forEach((name, version) -> assertEquals(
+        (Long) spark.sql("DESCRIBE HISTORY profitability." + name + " LIMIT 1").first().getAs("version"), version, name));
     // Every commit of the run carries its id.
     String metadata = spark.sql("DESCRIBE HISTORY profitability.customer_profitability LIMIT 1").first().getAs("userMetadata");
     assertEquals("run_id=" + first.runId(), metadata);
