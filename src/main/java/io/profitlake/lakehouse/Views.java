@@ -2,10 +2,15 @@ package io.profitlake.lakehouse;
 
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.TableIdentifier;
+import org.apache.spark.sql.catalyst.catalog.CatalogTable;
+import org.apache.spark.sql.catalyst.catalog.CatalogTableType;
+import org.apache.spark.sql.catalyst.catalog.SessionCatalog;
 
 /**
- * Views for BI tools, declared once: created in the catalog by every run, over the tables it writes,
- * so that a SQL client gets the usual questions answered without knowing the table layout.
+ * Views for BI tools, declared once: made in the catalog by every run that finds them missing or
+ * different, over the tables it writes, so that a SQL client gets the usual questions answered without
+ * knowing the table layout.
  */
 public final class Views {
   private Views() {}
@@ -14,7 +19,11 @@ public final class Views {
   public record View(String name, String comment, String query) {
     String ddl(String database) {
       return "CREATE OR REPLACE VIEW " + database + "." + name + " COMMENT '" + TableSpec.escape(comment) + "' AS "
-          + query.replace("%s", database);
+          + query(database);
+    }
+
+    String query(String database) {
+      return query.replace("%s", database);
     }
   }
 
@@ -45,9 +54,16 @@ public final class Views {
 
   public static final List<View> ALL = List.of(CUSTOMER_LEAGUE, COMPANY_PNL, COST_TO_SERVE_BY_ACTIVITY);
 
-  /** Creates or replaces every view in the database. */
+  /**
+   * Creates every view the database lacks and replaces every one that differs from its declaration.
+   * A view already as declared is left alone: replacing it costs the catalog calls and the analysis
+   * of its query (about 2 s a run for the three, measured in the commit that made this change).
+   */
   public static void create(SparkSession spark, String database) {
     for (View view : ALL) {
+      if (isCurrent(spark, database, view)) {
+        continue;
+      }
       try {
         spark.sql(view.ddl(database));
       } catch (Exception e) {
@@ -58,5 +74,27 @@ public final class Views {
         spark.sql(view.ddl(database));
       }
     }
+  }
+
+  /**
+   * Whether the catalog holds the view as declared: a view, with the declared query and comment, made by
+   * this version of Spark (a view keeps the SQL settings of the Spark that made it; a new one remakes it).
+   */
+  public static boolean isCurrent(SparkSession spark, String database, View view) {
+    SessionCatalog catalog = spark.sessionState().catalog();
+    TableIdentifier id = new TableIdentifier(view.name(), scala.Option.apply(database));
+    if (!catalog.tableExists(id)) {
+      return false;
+    }
+    CatalogTable stored;
+    try {
+      stored = catalog.getTableMetadata(id);
+    } catch (org.apache.spark.sql.AnalysisException | RuntimeException vanished) {
+      return false;  // dropped meanwhile (another run replacing it): made again below
+    }
+    return stored.tableType().equals(CatalogTableType.VIEW())
+        && view.query(database).equals(stored.viewText().getOrElse(() -> null))
+        && view.comment().equals(stored.comment().getOrElse(() -> null))
+        && spark.version().equals(stored.createVersion());
   }
 }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.profitlake.config.Settings;
 import io.profitlake.failure.ExitCode;
 import io.profitlake.failure.JobFailure;
+import io.profitlake.lakehouse.Views;
 import io.profitlake.sample.GeneratorOptions;
 import io.profitlake.sample.SampleGenerator;
 import io.profitlake.support.CatalogTestBase;
@@ -417,6 +418,40 @@ class ProfitLakeJobTest extends CatalogTestBase {
     // No pepper in the environment: the keyed hash is withheld rather than an unkeyed, reversible one.
     if (settings.pepper().isEmpty()) {
       assertEquals(0, table("dim_customer").where(col("contact_email_hash").isNotNull()).count());
+    }
+  }
+
+  @Test
+  @Order(7)
+  void aViewThatDiffersFromItsDeclarationIsMadeAgainAndOneAsDeclaredIsLeftAlone() {
+    for (Views.View view : Views.ALL) {
+      assertTrue(Views.isCurrent(spark, "profitability", view), view.name() + " as declared after the runs");
+    }
+    // Someone (or an older ProfitLake) left another definition under the view's name.
+    spark.sql("CREATE OR REPLACE VIEW profitability.v_company_pnl COMMENT 'something else' AS SELECT 1 AS x");
+    assertTrue(!Views.isCurrent(spark, "profitability", Views.COMPANY_PNL));
+    assertTrue(Views.isCurrent(spark, "profitability", Views.CUSTOMER_LEAGUE), "the others are untouched");
+    String sameQueryOtherComment = "CREATE OR REPLACE VIEW profitability.v_cost_to_serve_by_activity COMMENT 'old' AS "
+        + Views.COST_TO_SERVE_BY_ACTIVITY.query().replace("%s", "profitability");
+    spark.sql(sameQueryOtherComment);
+    assertTrue(!Views.isCurrent(spark, "profitability", Views.COST_TO_SERVE_BY_ACTIVITY), "a different comment counts");
+
+    Views.create(spark, "profitability");
+    for (Views.View view : Views.ALL) {
+      assertTrue(Views.isCurrent(spark, "profitability", view), view.name() + " as declared again");
+    }
+    // The company P&L view answers again, as summed here from the customer P&L itself.
+    List<Row> fromView = spark.sql("SELECT period, customers, net_profit FROM profitability.v_company_pnl ORDER BY period")
+        .collectAsList();
+    List<Row> summed = table("customer_profitability").groupBy("period")
+        .agg(org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)),
+            org.apache.spark.sql.functions.sum("net_profit"))
+        .orderBy("period").collectAsList();
+    assertEquals(summed.size(), fromView.size());
+    for (int i = 0; i < summed.size(); i++) {
+      assertEquals(summed.get(i).getString(0), fromView.get(i).getString(0));
+      assertEquals(summed.get(i).getLong(1), fromView.get(i).getLong(1));
+      assertEquals(0, summed.get(i).getDecimal(2).compareTo(fromView.get(i).getDecimal(2)), summed.get(i).getString(0));
     }
   }
 
