@@ -77,6 +77,9 @@ public final class CostToServe {
     return new Result(lines, allocation.reconciliation(), pivot.select(columns.toArray(Column[]::new)), cached);
   }
 
+  /** At most this many missing pool costs are named in the error; the rest are counted. */
+  static final int NAMED_MISSING = 20;
+
   /** A pool with no cost row in a processed period is an input error: a missing cost is not a zero cost. */
   static void requireEveryPool(Dataset<Row> costs, CostModel model, Periods periods) {
     // The cost rows of the processed periods are about pools x periods (a few hundred): their keys come back in
@@ -85,17 +88,20 @@ public final class CostToServe {
     for (Row row : costs.select(col("period"), col("pool_id")).collectAsList()) {
       present.add(List.of(row.getString(0), row.getString(1)));
     }
-    List<String> named = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    Set<String> pools = new TreeSet<>(model.allPoolIds());
     for (String period : new TreeSet<>(periods.names())) {
-      for (String pool : new TreeSet<>(model.allPoolIds())) {
-        if (!present.contains(List.of(period, pool)) && named.size() < 20) {
-          named.add(pool + " in " + period);
+      for (String pool : pools) {
+        if (!present.contains(List.of(period, pool))) {
+          missing.add(pool + " in " + period);
         }
       }
     }
-    if (!named.isEmpty()) {
-      throw JobFailure.inputContract("source cost_pools has no cost for " + String.join(", ", named)
-          + (named.size() == 20 ? " (and more)" : "") + ": a missing cost is not a zero cost; add the rows "
+    if (!missing.isEmpty()) {
+      int more = missing.size() - NAMED_MISSING;
+      throw JobFailure.inputContract("source cost_pools has no cost for "
+          + String.join(", ", missing.subList(0, Math.min(NAMED_MISSING, missing.size())))
+          + (more > 0 ? " (and " + more + " more)" : "") + ": a missing cost is not a zero cost; add the rows "
           + "(amount 0 if the pool really cost nothing) or narrow --from/--to");
     }
   }

@@ -277,4 +277,29 @@ class CostAllocationTest extends SparkTestBase {
     assertEquals("source cost_pools has no cost for it_support in 2024-01: a missing cost is not a zero cost; "
         + "add the rows (amount 0 if the pool really cost nothing) or narrow --from/--to", failure.getMessage());
   }
+
+  @Test
+  void missingPoolCostsBeyondTwentyAreCountedNotNamed() {
+    // 11 pools, none with a cost, over two periods: 22 pairs missing, named period by period, pools in name order.
+    StringBuilder pools = new StringBuilder("pools { customer_service { capacity-minutes = 700000 }");
+    for (int i = 1; i <= 10; i++) {
+      pools.append(", p").append(i < 10 ? "0" : "").append(i).append(" { capacity-minutes = 1 }");
+    }
+    CostModel model = model(pools + " } " + KAPLAN_ACTIVITIES);
+    Periods twoMonths = new Periods(YearMonth.of(2024, 1), YearMonth.of(2024, 2));
+    JobFailure failure = assertThrows(JobFailure.class, () -> CostToServe.requireEveryPool(costs(), model, twoMonths));
+    String named = "customer_service in 2024-01, p01 in 2024-01, p02 in 2024-01, p03 in 2024-01, p04 in 2024-01, "
+        + "p05 in 2024-01, p06 in 2024-01, p07 in 2024-01, p08 in 2024-01, p09 in 2024-01, p10 in 2024-01, "
+        + "customer_service in 2024-02, p01 in 2024-02, p02 in 2024-02, p03 in 2024-02, p04 in 2024-02, "
+        + "p05 in 2024-02, p06 in 2024-02, p07 in 2024-02, p08 in 2024-02";
+    assertEquals("source cost_pools has no cost for " + named + " (and 2 more): a missing cost is not a zero cost; "
+        + "add the rows (amount 0 if the pool really cost nothing) or narrow --from/--to", failure.getMessage());
+
+    // Exactly twenty missing (the two p10 costs given): all named, nothing more to count.
+    JobFailure twenty = assertThrows(JobFailure.class, () -> CostToServe.requireEveryPool(
+        costs(new Object[] {"2024-01", "p10", d("1.00")}, new Object[] {"2024-02", "p10", d("1.00")}), model, twoMonths));
+    assertEquals("source cost_pools has no cost for " + named.replace("p10 in 2024-01, ", "") + ", p09 in 2024-02: "
+        + "a missing cost is not a zero cost; add the rows (amount 0 if the pool really cost nothing) or narrow "
+        + "--from/--to", twenty.getMessage());
+  }
 }
