@@ -1,11 +1,15 @@
 package io.profitlake.lakehouse;
 
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.TableIdentifier;
 import org.apache.spark.sql.catalyst.catalog.CatalogTable;
 import org.apache.spark.sql.catalyst.catalog.CatalogTableType;
 import org.apache.spark.sql.catalyst.catalog.SessionCatalog;
+import org.apache.spark.sql.execution.command.ViewHelper;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Views for BI tools, declared once: made in the catalog by every run that finds them missing or
@@ -78,7 +82,8 @@ public final class Views {
 
   /**
    * Whether the catalog holds the view as declared: a view, with the declared query and comment, made by
-   * this version of Spark (a view keeps the SQL settings of the Spark that made it; a new one remakes it).
+   * this version of Spark under the SQL settings this session would give it (a view keeps the settings it
+   * was made with, such as ANSI mode: a change of either makes it again).
    */
   public static boolean isCurrent(SparkSession spark, String database, View view) {
     SessionCatalog catalog = spark.sessionState().catalog();
@@ -95,6 +100,18 @@ public final class Views {
     return stored.tableType().equals(CatalogTableType.VIEW())
         && view.query(database).equals(stored.viewText().getOrElse(() -> null))
         && view.comment().equals(stored.comment().getOrElse(() -> null))
-        && spark.version().equals(stored.createVersion());
+        && spark.version().equals(stored.createVersion())
+        && sqlSettings(stored.viewSQLConfigs())
+            .equals(sqlSettings(ViewHelper.sqlConfigsToProps(spark.sessionState().conf(), "")));
+  }
+
+  /**
+   * The Spark SQL settings among those a view captures. Others are left out: Delta's, for one, include the
+   * run's commit tag, which differs from run to run and means nothing to a view.
+   */
+  private static Map<String, String> sqlSettings(scala.collection.Map<String, String> captured) {
+    return CollectionConverters.asJava(captured).entrySet().stream()
+        .filter(setting -> setting.getKey().startsWith("spark.sql."))
+        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
   }
 }

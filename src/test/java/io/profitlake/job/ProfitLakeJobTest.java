@@ -440,6 +440,21 @@ class ProfitLakeJobTest extends CatalogTestBase {
     for (Views.View view : Views.ALL) {
       assertTrue(Views.isCurrent(spark, "profitability", view), view.name() + " as declared again");
     }
+    // A view keeps the SQL settings it was made under: a run under other settings (ANSI mode here) remakes it.
+    String ansi = "spark.sql.ansi.enabled";
+    boolean wasSet = spark.sessionState().conf().contains(ansi);
+    String value = spark.conf().get(ansi);
+    spark.conf().set(ansi, String.valueOf(!Boolean.parseBoolean(value)));
+    try {
+      assertTrue(!Views.isCurrent(spark, "profitability", Views.CUSTOMER_LEAGUE), "made under other SQL settings");
+    } finally {
+      if (wasSet) {
+        spark.conf().set(ansi, value);
+      } else {
+        spark.conf().unset(ansi);
+      }
+    }
+    assertTrue(Views.isCurrent(spark, "profitability", Views.CUSTOMER_LEAGUE), "the settings it was made under");
     // The company P&L view answers again, as summed here from the customer P&L itself.
     List<Row> fromView = spark.sql("SELECT period, customers, net_profit FROM profitability.v_company_pnl ORDER BY period")
         .collectAsList();
