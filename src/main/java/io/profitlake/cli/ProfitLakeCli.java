@@ -8,7 +8,11 @@ import io.profitlake.failure.JobFailure;
 import io.profitlake.job.AppVersion;
 import io.profitlake.job.ProfitLakeJob;
 import io.profitlake.job.RunOptions;
+import io.profitlake.lakehouse.Lakehouse;
 import io.profitlake.lakehouse.LakehouseSession;
+import io.profitlake.lakehouse.TableSpec;
+import io.profitlake.lakehouse.Tables;
+import io.profitlake.lakehouse.Views;
 import io.profitlake.sample.GeneratorOptions;
 import io.profitlake.sample.SampleGenerator;
 import io.profitlake.source.SourceCount;
@@ -174,14 +178,33 @@ public final class ProfitLakeCli implements Callable<Integer> {
         stopped.countDown();
       }, "profitlake-serve-stop"));
       String database = settings.lakehouse().database();
-      if (!spark.catalog().databaseExists(database)) {
-        LOG.warn("database {} does not exist yet: run `profitlake run` with the same configuration first", database);
-      }
+      open(spark, settings);
       PrintWriter out = new PrintWriter(System.out, true);
       out.printf("serving database %s of lakehouse %s at sc://%s:%d%s (stop with Ctrl-C)%n", database,
           settings.lakehouse().path(), host, port, tokenRequired ? " (token required)" : "");
       stopped.await();
       return ExitCode.SUCCESS.code();
+    }
+
+    /**
+     * Makes the lakehouse's tables and views queryable by name: a session catalog (no metastore) learns them
+     * from the lakehouse folder; a metastore has them already. Nothing is created in the lakehouse.
+     */
+    private static void open(SparkSession spark, Settings settings) {
+      String database = settings.lakehouse().database();
+      Lakehouse lakehouse = new Lakehouse(spark, database, settings.lakehouse().root());
+      if (!lakehouse.databaseExists()) {
+        LOG.warn("database {} does not exist yet: run `profitlake run` with the same configuration first", database);
+        return;
+      }
+      List<TableSpec> missing = lakehouse.registerExisting(
+          Tables.all(io.profitlake.costing.CostToServe.activityColumns(settings.costModel())));
+      if (!missing.isEmpty()) {
+        LOG.warn("database {} lacks tables {}: run `profitlake run` with the same configuration to make them; "
+            + "the views over them are not served", database, missing.stream().map(TableSpec::name).toList());
+        return;
+      }
+      Views.create(spark, database);
     }
 
     private static boolean isLoopback(String host) {

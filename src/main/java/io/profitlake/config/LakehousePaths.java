@@ -10,7 +10,7 @@ import java.net.URI;
 public final class LakehousePaths {
   private LakehousePaths() {}
 
-  /** A local path made absolute and normalised (Derby and the warehouse need one); URIs are kept. */
+  /** A local path made absolute and normalised (the warehouse and table locations need one); URIs are kept. */
   public static String absolute(String path) {
     if (hasScheme(path)) {
       return path;

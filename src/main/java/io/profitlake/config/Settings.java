@@ -50,8 +50,9 @@ public record Settings(
   }
 
   public record Lakehouse(String path, String database, String warehouse, String metastoreUri) {
-    public boolean embeddedMetastore() {
-      return metastoreUri.isBlank();
+    /** Whether an external Hive metastore keeps the catalog; else the tables are registered by path at start. */
+    public boolean usesMetastore() {
+      return !metastoreUri.isBlank();
     }
 
     /** The lakehouse root, absolute: every table the job writes must lie under it. */

@@ -3,10 +3,12 @@ package io.profitlake.lakehouse;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import io.delta.tables.DeltaTable;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -15,6 +17,7 @@ import org.apache.spark.sql.catalyst.TableIdentifier;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.actions.Action;
 import org.apache.spark.sql.delta.actions.CommitInfo;
+import org.apache.spark.sql.internal.StaticSQLConf;
 import org.apache.spark.sql.types.StructField;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,8 +56,67 @@ public final class Lakehouse {
     return database + "." + table.name();
   }
 
-  /** Creates the database and any missing table; adds declared columns that an older table lacks. */
+  /**
+   * Creates the database and any missing table; adds declared columns that an older table lacks. In a
+   * session catalog (the local default: Spark's in-memory catalog, no metastore) the tables that exist are
+   * registered by path, where the metastore would have kept them ({@code <warehouse>/<database>.db/<table>}).
+   */
   public void ensureTables(List<TableSpec> tables) {
+    ensureDatabase();
+    // Creating a Delta table is mostly waiting (its first commit, the metastore): the tables are made side by
+    // side. Measured on the sample's first run: 20.8 s one by one, see the commit that made this change.
+    inParallel(tables, this::ensureTable);
+  }
+
+  /**
+   * For a reader of the lakehouse (serve): registers by path, in a session catalog, every declared table the
+   * lakehouse holds, and creates nothing. A metastore holds them already. Returns the declared tables missing.
+   */
+  public List<TableSpec> registerExisting(List<TableSpec> tables) {
+    List<TableSpec> missing = new java.util.concurrent.CopyOnWriteArrayList<>();
+    if (!isSessionCatalog(spark)) {
+      tables.stream().filter(t -> !spark.catalog().tableExists(qualified(t))).forEach(missing::add);
+      return List.copyOf(missing);
+    }
+    ensureDatabase();
+    inParallel(tables, table -> {
+      if (DeltaTable.isDeltaTable(spark, path(table))) {
+        register(table);
+      } else {
+        missing.add(table);
+      }
+    });
+    return List.copyOf(missing);
+  }
+
+  /**
+   * Whether the session's catalog lives only as long as the session (Spark's in-memory catalog), so that the
+   * tables are registered by path when it starts; otherwise a Hive metastore keeps them between sessions.
+   */
+  public static boolean isSessionCatalog(SparkSession spark) {
+    return "in-memory".equals(spark.conf().get(StaticSQLConf.CATALOG_IMPLEMENTATION().key()));
+  }
+
+  /**
+   * Whether the lakehouse holds the database: in the metastore, or, with a session catalog, as the database's
+   * folder in the warehouse (where the job makes it).
+   */
+  public boolean databaseExists() {
+    if (spark.catalog().databaseExists(database)) {
+      return true;
+    }
+    if (!isSessionCatalog(spark)) {
+      return false;
+    }
+    Path folder = new Path(spark.conf().get(StaticSQLConf.WAREHOUSE_PATH().key()), database + ".db");
+    try {
+      return folder.getFileSystem(spark.sessionState().newHadoopConf()).exists(folder);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot look for the database folder " + folder, e);
+    }
+  }
+
+  private void ensureDatabase() {
     // Asked first: CREATE DATABASE IF NOT EXISTS makes the Hive metastore log an ERROR with a stack trace
     // (AlreadyExistsException) on every run against an existing lakehouse.
     if (!spark.catalog().databaseExists(database)) {
@@ -67,9 +129,6 @@ public final class Lakehouse {
       }
     }
     requireUnderRoot("database " + database, databaseLocation());
-    // Creating a Delta table is mostly waiting (its first commit, the metastore): the tables are made side by
-    // side. Measured on the sample's first run: 20.8 s one by one, see the commit that made this change.
-    inParallel(tables, this::ensureTable);
   }
 
   /** Runs {@code action} on every item on a few threads of this session; the first failure is rethrown. */
@@ -101,7 +160,12 @@ public final class Lakehouse {
 
   private void ensureTable(TableSpec table) {
     String name = qualified(table);
-    if (!spark.catalog().tableExists(name)) {
+    if (spark.catalog().tableExists(name)) {
+      requireUnderRoot("table " + name, location(table));
+      addMissingColumns(table);
+    } else if (isSessionCatalog(spark)) {
+      ensureAtPath(table);
+    } else {
       try {
         spark.sql(table.createDdl(name));
         LOG.info("created table {}", name);
@@ -114,9 +178,47 @@ public final class Lakehouse {
         LOG.info("table {} was created by a concurrent run", name);
       }
       requireUnderRoot("table " + name, location(table));
+    }
+  }
+
+  /** In a session catalog: registers the table held at its path, or creates it there. */
+  private void ensureAtPath(TableSpec table) {
+    String name = qualified(table);
+    if (DeltaTable.isDeltaTable(spark, path(table))) {
+      register(table);
+      addMissingColumns(table);
       return;
     }
-    requireUnderRoot("table " + name, location(table));
+    try {
+      spark.sql(table.createDdl(name, path(table)));
+      LOG.info("created table {} at {}", name, path(table));
+    } catch (RuntimeException e) {
+      // Another run made its first commit in the meantime: the same declaration, registered from there.
+      if (!DeltaTable.isDeltaTable(spark, path(table))) {
+        throw e;
+      }
+      LOG.info("table {} was created by a concurrent run", name);
+      register(table);
+      addMissingColumns(table);
+    }
+  }
+
+  /**
+   * Enters the Delta table at the table's path in the session catalog under its name. Delta takes its
+   * schema, partitioning, comment and properties from the table's log and commits nothing.
+   */
+  private void register(TableSpec table) {
+    spark.sql("CREATE TABLE IF NOT EXISTS " + qualified(table) + " USING delta LOCATION '"
+        + TableSpec.escape(path(table)) + "'");
+  }
+
+  /** Where a table's files are: in its database's folder, as a metastore would place a table it manages. */
+  private String path(TableSpec table) {
+    return new Path(databaseLocation(), table.name()).toString();
+  }
+
+  private void addMissingColumns(TableSpec table) {
+    String name = qualified(table);
     Set<String> existing = new TreeSet<>();
     for (StructField field : spark.table(name).schema().fields()) {
       existing.add(field.name());

@@ -51,6 +51,11 @@ public record TableSpec(String name, String comment, WriteMode mode, List<Column
   }
 
   String createDdl(String qualifiedName) {
+    return createDdl(qualifiedName, null);
+  }
+
+  /** The same, with the table's files at {@code location} (null: where the catalog puts them). */
+  String createDdl(String qualifiedName, String location) {
     StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(qualifiedName).append(" (\n");
     for (int i = 0; i < columns.size(); i++) {
       ddl.append("  ").append(columns.get(i).ddl()).append(i + 1 < columns.size() ? ",\n" : "\n");
@@ -60,6 +65,9 @@ public record TableSpec(String name, String comment, WriteMode mode, List<Column
       ddl.append(" PARTITIONED BY (").append(PERIOD).append(")");
     }
     ddl.append(" COMMENT '").append(escape(comment)).append("'");
+    if (location != null) {
+      ddl.append(" LOCATION '").append(escape(location)).append("'");
+    }
     return ddl.toString();
   }
 

@@ -150,7 +150,7 @@ class FaultToleranceIT {
     assertEquals("RUNNING", dead.getAs("status"));
     assertTrue(dead.isNullAt(dead.fieldIndex("finished_at")), "finished_at of the dead run");
 
-    // The rerun (same lakehouse, Derby recovers its lock) completes and equals the uninterrupted run.
+    // The rerun (same lakehouse) completes and equals the uninterrupted run.
     Launch.Result rerun = Launch.run(dir, run(config, FIRST), 10);
     assertEquals(0, rerun.exitCode(), rerun.output());
     for (String table : TABLES) {

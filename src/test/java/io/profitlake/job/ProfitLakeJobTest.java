@@ -10,6 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.profitlake.config.Settings;
 import io.profitlake.failure.ExitCode;
 import io.profitlake.failure.JobFailure;
+import io.profitlake.costing.CostToServe;
+import io.profitlake.lakehouse.ColumnSpec;
+import io.profitlake.lakehouse.Lakehouse;
+import io.profitlake.lakehouse.TableSpec;
+import io.profitlake.lakehouse.Tables;
 import io.profitlake.lakehouse.Views;
 import io.profitlake.sample.GeneratorOptions;
 import io.profitlake.sample.SampleGenerator;
@@ -467,6 +472,55 @@ class ProfitLakeJobTest extends CatalogTestBase {
       assertEquals(summed.get(i).getString(0), fromView.get(i).getString(0));
       assertEquals(summed.get(i).getLong(1), fromView.get(i).getLong(1));
       assertEquals(0, summed.get(i).getDecimal(2).compareTo(fromView.get(i).getDecimal(2)), summed.get(i).getString(0));
+    }
+  }
+
+  @Test
+  @Order(8)
+  void aSessionThatDoesNotKnowTheTablesFindsThemByPathAndCommitsNothing() {
+    List<TableSpec> declared = Tables.all(CostToServe.activityColumns(settings.costModel()));
+    Map<String, Long> versions = new HashMap<>();
+    Map<String, Long> rows = new HashMap<>();
+    for (TableSpec t : declared) {
+      versions.put(t.name(), spark.sql("DESCRIBE HISTORY profitability." + t.name() + " LIMIT 1").first().getAs("version"));
+      rows.put(t.name(), table(t.name()).count());
+    }
+    Lakehouse lakehouse = new Lakehouse(spark, "profitability", settings.lakehouse().root());
+    // A run's way (ensureTables), then serve's (registerExisting, which creates nothing).
+    for (boolean run : List.of(true, false)) {
+      forgetTables(declared);
+      if (run) {
+        lakehouse.ensureTables(declared);
+      } else {
+        assertEquals(List.of(), lakehouse.registerExisting(declared));
+      }
+      for (TableSpec t : declared) {
+        String name = "profitability." + t.name();
+        assertEquals(versions.get(t.name()), (Long) spark.sql("DESCRIBE HISTORY " + name + " LIMIT 1").first()
+            .getAs("version"), t.name() + ": registering commits nothing");
+        assertEquals(rows.get(t.name()), table(t.name()).count(), t.name());
+        // The declaration's comments come back from the table's own log.
+        String comment = spark.sql("DESCRIBE TABLE EXTENDED " + name).where(col("col_name").equalTo("Comment"))
+            .first().getString(1);
+        assertEquals(t.comment(), comment, t.name());
+        for (ColumnSpec column : t.columns()) {
+          assertEquals(column.comment(), table(t.name()).schema().apply(column.name()).getComment().get(),
+              name + "." + column.name());
+        }
+      }
+    }
+  }
+
+  /** Drops the tables and views from the session catalog, as a new session would not know them; files stay. */
+  private static void forgetTables(List<TableSpec> declared) {
+    for (Views.View view : Views.ALL) {
+      spark.sql("DROP VIEW IF EXISTS profitability." + view.name());
+    }
+    for (TableSpec t : declared) {
+      spark.sql("DROP TABLE profitability." + t.name());
+      assertTrue(!spark.catalog().tableExists("profitability." + t.name()));
+      assertTrue(Files.isDirectory(lakehouseDir.resolve("warehouse/profitability.db").resolve(t.name()).resolve("_delta_log")),
+          t.name() + " keeps its files");
     }
   }
 

@@ -8,10 +8,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 
 /**
- * A test class of whole runs against a lakehouse: the job's own session, with the Hive catalog over
- * embedded Derby under a temporary lakehouse, local[2], UI off, two shuffle partitions. Embedded Derby
- * allows one metastore per process, so the class is tagged {@code catalog} and Surefire gives it a JVM
- * of its own.
+ * A test class of whole runs against a lakehouse: the job's own session over a temporary lakehouse
+ * (the session catalog, in which the job registers the tables by path), local[2], UI off, two shuffle
+ * partitions. The session's warehouse is a static setting, fixed by the JVM's first session, so the
+ * class is tagged {@code catalog} and Surefire gives it a JVM of its own.
  */
 @Tag("catalog")
 public abstract class CatalogTestBase extends SessionTestBase {
