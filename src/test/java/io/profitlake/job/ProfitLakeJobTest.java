@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.profitlake.config.Settings;
+import io.profitlake.costing.CostToServe;
 import io.profitlake.failure.ExitCode;
 import io.profitlake.failure.JobFailure;
-import io.profitlake.costing.CostToServe;
 import io.profitlake.lakehouse.ColumnSpec;
 import io.profitlake.lakehouse.Lakehouse;
 import io.profitlake.lakehouse.TableSpec;
