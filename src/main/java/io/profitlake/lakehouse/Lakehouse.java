@@ -73,20 +73,17 @@ public final class Lakehouse {
    * lakehouse holds, and creates nothing. A metastore holds them already. Returns the declared tables missing.
    */
   public List<TableSpec> registerExisting(List<TableSpec> tables) {
-    List<TableSpec> missing = new java.util.concurrent.CopyOnWriteArrayList<>();
     if (!isSessionCatalog(spark)) {
-      tables.stream().filter(t -> !spark.catalog().tableExists(qualified(t))).forEach(missing::add);
-      return List.copyOf(missing);
+      return tables.stream().filter(t -> !spark.catalog().tableExists(qualified(t))).toList();
     }
     ensureDatabase();
+    Set<String> registered = java.util.concurrent.ConcurrentHashMap.newKeySet();
     inParallel(tables, table -> {
-      if (DeltaTable.isDeltaTable(spark, path(table))) {
-        register(table);
-      } else {
-        missing.add(table);
+      if (registerAtPath(table)) {
+        registered.add(table.name());
       }
     });
-    return List.copyOf(missing);
+    return tables.stream().filter(t -> !registered.contains(t.name())).toList();
   }
 
   /**
@@ -184,32 +181,33 @@ public final class Lakehouse {
   /** In a session catalog: registers the table held at its path, or creates it there. */
   private void ensureAtPath(TableSpec table) {
     String name = qualified(table);
-    if (DeltaTable.isDeltaTable(spark, path(table))) {
-      register(table);
-      addMissingColumns(table);
-      return;
-    }
-    try {
-      spark.sql(table.createDdl(name, path(table)));
-      LOG.info("created table {} at {}", name, path(table));
-    } catch (RuntimeException e) {
-      // Another run made its first commit in the meantime: the same declaration, registered from there.
-      if (!DeltaTable.isDeltaTable(spark, path(table))) {
-        throw e;
+    if (!registerAtPath(table)) {
+      try {
+        spark.sql(table.createDdl(name, path(table)));
+        LOG.info("created table {} at {}", name, path(table));
+        return;
+      } catch (RuntimeException e) {
+        // Another run made its first commit in the meantime: the same declaration, registered from there.
+        if (!registerAtPath(table)) {
+          throw e;
+        }
+        LOG.info("table {} was created by a concurrent run", name);
       }
-      LOG.info("table {} was created by a concurrent run", name);
-      register(table);
-      addMissingColumns(table);
     }
+    addMissingColumns(table);
   }
 
   /**
-   * Enters the Delta table at the table's path in the session catalog under its name. Delta takes its
-   * schema, partitioning, comment and properties from the table's log and commits nothing.
+   * Enters the Delta table held at the table's path in the session catalog under its name, if there is one.
+   * Delta takes its schema, partitioning, comment and properties from the table's log and commits nothing.
    */
-  private void register(TableSpec table) {
-    spark.sql("CREATE TABLE IF NOT EXISTS " + qualified(table) + " USING delta LOCATION '"
-        + TableSpec.escape(path(table)) + "'");
+  private boolean registerAtPath(TableSpec table) {
+    String path = path(table);
+    if (!DeltaTable.isDeltaTable(spark, path)) {
+      return false;
+    }
+    spark.sql("CREATE TABLE IF NOT EXISTS " + qualified(table) + " USING delta LOCATION '" + TableSpec.escape(path) + "'");
+    return true;
   }
 
   /** Where a table's files are: in its database's folder, as a metastore would place a table it manages. */
