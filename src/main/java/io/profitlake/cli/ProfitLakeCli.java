@@ -192,7 +192,7 @@ public final class ProfitLakeCli implements Callable<Integer> {
      */
     private static void open(SparkSession spark, Settings settings) {
       String database = settings.lakehouse().database();
-      Lakehouse lakehouse = new Lakehouse(spark, database, settings.lakehouse().root());
+      Lakehouse lakehouse = new Lakehouse(spark, settings.lakehouse());
       if (!lakehouse.databaseExists()) {
         LOG.warn("database {} does not exist yet: run `profitlake run` with the same configuration first", database);
         return;

@@ -64,7 +64,7 @@ public final class ProfitLakeJob {
     PhaseClock clock = new PhaseClock(spark);
     clock.start("prepare the lakehouse");
     SampleFiles.ensure(spark, settings);
-    Lakehouse lakehouse = new Lakehouse(spark, settings.lakehouse().database(), settings.lakehouse().root());
+    Lakehouse lakehouse = new Lakehouse(spark, settings.lakehouse());
     List<String> activityColumns = CostToServe.activityColumns(settings.costModel());
     TableSpec profitabilityTable = Tables.customerProfitability(activityColumns);
     lakehouse.ensureTables(Tables.all(activityColumns));

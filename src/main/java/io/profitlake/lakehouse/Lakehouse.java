@@ -40,16 +40,17 @@ public final class Lakehouse {
   private final SparkSession spark;
   private final String database;
   private final String root;
+  /** Where a session catalog keeps the database: {@code <warehouse>/<database>.db}, whatever the session's warehouse. */
+  private final String databaseFolder;
   /** The run every row written is stamped with (tagCommits); null until a run tags its commits. */
   private volatile String runId;
 
-  /**
-   * @param root the lakehouse root (absolute): the database and every table must lie under it
-   */
-  public Lakehouse(SparkSession spark, String database, String root) {
+  /** The lakehouse of these settings: its database, its root (every table must lie under it) and its warehouse. */
+  public Lakehouse(SparkSession spark, io.profitlake.config.Settings.Lakehouse lakehouse) {
     this.spark = spark;
-    this.database = database;
-    this.root = root;
+    this.database = lakehouse.database();
+    this.root = lakehouse.root();
+    this.databaseFolder = new Path(lakehouse.warehouseLocation(), database + ".db").toString();
   }
 
   public String qualified(TableSpec table) {
@@ -105,7 +106,7 @@ public final class Lakehouse {
     if (!isSessionCatalog(spark)) {
       return false;
     }
-    Path folder = new Path(spark.conf().get(StaticSQLConf.WAREHOUSE_PATH().key()), database + ".db");
+    Path folder = new Path(databaseFolder);
     try {
       return folder.getFileSystem(spark.sessionState().newHadoopConf()).exists(folder);
     } catch (java.io.IOException e) {
@@ -117,8 +118,12 @@ public final class Lakehouse {
     // Asked first: CREATE DATABASE IF NOT EXISTS makes the Hive metastore log an ERROR with a stack trace
     // (AlreadyExistsException) on every run against an existing lakehouse.
     if (!spark.catalog().databaseExists(database)) {
+      // A session catalog is told where the database lies: the lakehouse's warehouse, not whichever warehouse
+      // the session was made with (a session shared with other work, a spark.sql.warehouse.dir of its own).
+      String location = isSessionCatalog(spark) ? " LOCATION '" + TableSpec.escape(databaseFolder) + "'" : "";
       try {
-        spark.sql("CREATE DATABASE IF NOT EXISTS " + database + " COMMENT 'ProfitLake: customer profitability tables'");
+        spark.sql("CREATE DATABASE IF NOT EXISTS " + database + " COMMENT 'ProfitLake: customer profitability tables'"
+            + location);
       } catch (RuntimeException e) {
         if (!spark.catalog().databaseExists(database)) {  // else a concurrent run created it first: the same database
           throw e;

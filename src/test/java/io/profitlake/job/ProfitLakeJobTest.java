@@ -47,9 +47,13 @@ import org.junit.jupiter.api.TestMethodOrder;
 class ProfitLakeJobTest extends CatalogTestBase {
   private static Settings settings;
   private static ProfitLakeJob.RunResult first;
+  /** The RDDs other test classes of the JVM left in memory before this one started. */
+  private static java.util.Set<Integer> heldBefore;
 
   @BeforeAll
   static void generateInputs() {
+    heldBefore = java.util.Set.copyOf(scala.jdk.javaapi.CollectionConverters.asJava(
+        spark.sparkContext().getPersistentRDDs()).keySet().stream().map(id -> (Integer) id).toList());
     settings = TestSettings.parse(TestSettings.sourcesIn(workDir.resolve("in"), lakehouseDir));
     GeneratorOptions options = new GeneratorOptions(200, 4, 11, YearMonth.of(2024, 1), "csv", false, 0.5);
     new SampleGenerator(spark, options, settings.costModel()).writeTo(workDir.resolve("in").toString());
@@ -98,9 +102,10 @@ class ProfitLakeJobTest extends CatalogTestBase {
     assertEquals(List.of(), leftInMemory());
   }
 
-  /** The RDDs held in memory, Delta's own cache of table states aside (named by Delta). */
+  /** The RDDs held in memory since this class started, Delta's own cache of table states aside (named by Delta). */
   private static List<String> leftInMemory() {
     return scala.jdk.javaapi.CollectionConverters.asJava(spark.sparkContext().getPersistentRDDs()).values().stream()
+        .filter(rdd -> !heldBefore.contains(rdd.id()))
         .filter(rdd -> rdd.name() == null || !rdd.name().startsWith("Delta Table State"))
         .map(rdd -> rdd.id() + " " + rdd + " " + rdd.getStorageLevel().description())
         .toList();
@@ -485,7 +490,7 @@ class ProfitLakeJobTest extends CatalogTestBase {
       versions.put(t.name(), spark.sql("DESCRIBE HISTORY profitability." + t.name() + " LIMIT 1").first().getAs("version"));
       rows.put(t.name(), table(t.name()).count());
     }
-    Lakehouse lakehouse = new Lakehouse(spark, "profitability", settings.lakehouse().root());
+    Lakehouse lakehouse = new Lakehouse(spark, settings.lakehouse());
     // A run's way (ensureTables), then serve's (registerExisting, which creates nothing).
     for (boolean run : List.of(true, false)) {
       forgetTables(declared);

@@ -14,9 +14,9 @@ import io.delta.tables.DeltaTable;
 import io.profitlake.config.Settings;
 import io.profitlake.failure.ExitCode;
 import io.profitlake.failure.JobFailure;
-import io.profitlake.lakehouse.LakehouseSession;
 import io.profitlake.sample.GeneratorOptions;
 import io.profitlake.sample.SampleGenerator;
+import io.profitlake.support.CatalogTestBase;
 import io.profitlake.support.TestSettings;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -36,23 +36,20 @@ import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Faults injected into whole runs (issue 6): the bad-rows corpus, failing tasks, a pool amount that
- * changes under the run, late data. The session runs on local[2,3], a master that retries a failed
- * task up to three times, as a cluster does. It has the Hive catalog, so it runs in a JVM of its own.
+ * changes under the run, late data. The shared session runs on local[2,3], a master that retries a
+ * failed task up to three times, as a cluster does.
  */
-@Tag("catalog")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ReliabilityTest {
+class ReliabilityTest extends CatalogTestBase {
   /** Every table the run writes except job_runs (a log) and the quarantine (checked on its own). */
   private static final List<String> TABLES = List.of("customer_profitability", "dim_customer", "dim_period",
       "cost_to_serve", "cost_pool_reconciliation", "referral_attribution", "profitability_migration", "whale_curve",
@@ -61,19 +58,12 @@ class ReliabilityTest {
       "cost_pool_reconciliation", "referral_attribution", "profitability_migration", "whale_curve",
       "whale_curve_summary");
 
-  private static SparkSession spark;
-  private static Path workDir;
   private static Settings clean;
   private static final Map<String, Dataset<Row>> cleanContents = new HashMap<>();
 
   @BeforeAll
-  static void startSparkAndGenerate() throws Exception {
-    workDir = Files.createTempDirectory("profitlake-reliability");
-    Path lakehouse = workDir.resolve("lakehouse");
-    clean = TestSettings.parse(TestSettings.sourcesIn(workDir.resolve("in"), lakehouse));
-    SparkSession.Builder builder = SparkSession.builder().master("local[2,3]").appName("profitlake-reliability")
-        .config("spark.ui.enabled", "false");
-    spark = LakehouseSession.configure(builder, clean).getOrCreate();
+  static void generate() throws Exception {
+    clean = TestSettings.parse(TestSettings.sourcesIn(workDir.resolve("in"), lakehouseDir));
     // The same seed twice: the bad-rows input is the clean one plus the injected rows.
     new SampleGenerator(spark, new GeneratorOptions(150, 4, 5, YearMonth.of(2024, 1), "csv", false, 0.5),
         clean.costModel()).writeTo(workDir.resolve("in").toString());
@@ -82,12 +72,10 @@ class ReliabilityTest {
   }
 
   @AfterAll
-  static void stopSpark() {
+  static void clearFaultsAndCopies() {
     System.clearProperty(Faults.FAIL_FIRST_ATTEMPTS);
     System.clearProperty(Faults.POOL_AMOUNT_DRIFT);
-    if (spark != null) {
-      spark.stop();
-    }
+    cleanContents.values().forEach(io.profitlake.lineage.Lineage::release);
   }
 
   /** A table's contents without the columns that name the run or its time. */
@@ -260,12 +248,12 @@ class ReliabilityTest {
   void aDatabaseTheCatalogPlacesOutsideTheLakehouseIsRefused() throws Exception {
     Path outside = Files.createTempDirectory("profitlake-outside");
     spark.sql("CREATE DATABASE elsewhere LOCATION '" + outside.toUri() + "'");
-    Settings settings = TestSettings.parse(TestSettings.sourcesIn(workDir.resolve("in"), workDir.resolve("lakehouse"))
+    Settings settings = TestSettings.parse(TestSettings.sourcesIn(workDir.resolve("in"), lakehouseDir)
         + "profitlake.lakehouse.database = elsewhere\n");
     io.profitlake.config.ConfigurationError error = assertThrows(io.profitlake.config.ConfigurationError.class,
         () -> new ProfitLakeJob(spark, settings).run(RunOptions.allPeriods()));
     assertTrue(error.getMessage().startsWith("database elsewhere is located at file:" + outside + ", outside the "
-        + "lakehouse root " + workDir.resolve("lakehouse") + " (profitlake.lakehouse.path)"), error.getMessage());
+        + "lakehouse root " + lakehouseDir + " (profitlake.lakehouse.path)"), error.getMessage());
     try (Stream<Path> written = Files.list(outside)) {
       assertEquals(0, written.count(), "nothing written outside the root");
     }

@@ -7,8 +7,8 @@ import org.junit.jupiter.api.BeforeAll;
 
 /**
  * What every Spark test class has: a session, and a temporary folder of its own with a lakehouse
- * path inside. Which session, and how long it lives, is the subclass's: {@link SparkTestBase} (the
- * JVM's shared session) or {@link CatalogTestBase} (a session with the Hive catalog, per class).
+ * path inside. The session is the JVM's shared one ({@link SharedSpark}): {@link SparkTestBase} for
+ * pure transforms, {@link CatalogTestBase} for whole runs against the class's own lakehouse.
  */
 public abstract class SessionTestBase {
   protected static SparkSession spark;

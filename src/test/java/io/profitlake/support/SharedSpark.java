@@ -10,13 +10,16 @@ import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The one local Spark session of a test JVM, made when the first test class asks for it and stopped
- * when the JVM exits (Spark's shutdown hook). Surefire reuses the JVM for every test class that is not
- * tagged {@code catalog}, so they pay for one JVM, one session and one JIT warm-up between them.
+ * when the JVM exits (Spark's shutdown hook). Surefire reuses the JVM for every test class, so they pay
+ * for one JVM, one session and one JIT warm-up between them.
  *
- * <p>It is the job's session (Delta, the business time zone, two shuffle partitions, local[2], UI
- * off) without the Hive catalog: the transforms under test read files and frames, never tables by
- * name. Each class gets it back with the runtime settings it was made with, so a test that changes
- * one (the shuffle sizing test does) cannot change the next class's results.
+ * <p>It is the job's local session (Delta, Spark's in-memory catalog, the business time zone, two
+ * shuffle partitions, UI off) on local[2,3]: two cores and up to three attempts per task, as a cluster
+ * retries a failed task (the reliability test fails first attempts on purpose; a task that fails for
+ * good fails its test after the third). Each class gets it back with the runtime settings it was made
+ * with, so a test that changes one (the shuffle sizing test does) cannot change the next class's
+ * results. The classes that run the job against a lakehouse of their own ({@link CatalogTestBase})
+ * leave no database behind.
  */
 public final class SharedSpark {
   private static SparkSession session;
@@ -28,7 +31,7 @@ public final class SharedSpark {
     if (session == null) {
       Path lakehouse = Files.createTempDirectory("profitlake-shared").resolve("lakehouse");
       Settings settings = TestSettings.parse(TestSettings.sourcesIn(lakehouse.resolveSibling("in"), lakehouse));
-      SparkSession.Builder builder = SparkSession.builder().master("local[2]").appName("profitlake-test")
+      SparkSession.Builder builder = SparkSession.builder().master("local[2,3]").appName("profitlake-test")
           .config("spark.ui.enabled", "false");
       session = LakehouseSession.configure(builder, settings)
           .config("spark.sql.catalogImplementation", "in-memory")
@@ -38,6 +41,22 @@ public final class SharedSpark {
       restoreRuntimeConf();
     }
     return session;
+  }
+
+  /**
+   * Drops every database but {@code default} from the session's catalog, with what it holds: the job's
+   * database of a test's lakehouse (its folder is the test's temporary lakehouse, which goes with it), so
+   * that the next class's run makes its own in its own lakehouse.
+   */
+  public static synchronized void forgetDatabases() {
+    if (session == null) {
+      return;
+    }
+    for (String database : CollectionConverters.asJava(session.sessionState().catalog().listDatabases())) {
+      if (!database.equals("default")) {
+        session.sql("DROP DATABASE IF EXISTS " + database + " CASCADE");
+      }
+    }
   }
 
   private static Map<String, String> runtimeConf() {
