@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.delta.tables.DeltaTable;
+import io.profitlake.config.Settings;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -46,7 +47,7 @@ public final class Lakehouse {
   private volatile String runId;
 
   /** The lakehouse of these settings: its database, its root (every table must lie under it) and its warehouse. */
-  public Lakehouse(SparkSession spark, io.profitlake.config.Settings.Lakehouse lakehouse) {
+  public Lakehouse(SparkSession spark, Settings.Lakehouse lakehouse) {
     this.spark = spark;
     this.database = lakehouse.database();
     this.root = lakehouse.root();
