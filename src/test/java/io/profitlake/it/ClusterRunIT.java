@@ -49,8 +49,8 @@ class ClusterRunIT {
   @Test
   void submittedToAStandaloneClusterItWritesWhatALocalRunWrites() throws Exception {
     Path root = Path.of("").toAbsolutePath();
-    // The Python environment (a pip install that keeps one core busy) is made while the local run on the same
-    // inputs (shared with the serve test) keeps both busy: about 40 s less than one after the other.
+    // The Python environment (a pip install that keeps about one core busy) is made while the local run on the
+    // same inputs (shared with the serve test) keeps both busy, not before it (README, "The test suite").
     CompletableFuture<Result> pythonEnv = CompletableFuture.supplyAsync(() -> {
       try {
         return Launch.run(root, List.of(root.resolve("bin/python-env").toString()), 20);
