@@ -12,7 +12,10 @@ import static org.apache.spark.sql.functions.when;
 import io.profitlake.currency.Money;
 import io.profitlake.profitability.Periods;
 import java.math.BigDecimal;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
@@ -33,12 +36,14 @@ final class Trailing {
   static Dataset<Row> sums(Dataset<Row> timeline, List<String> components) {
     WindowSpec lastTwelve = Window.partitionBy(col("customer_id")).orderBy(col(INDEX))
         .rangeBetween(-(Insights.TRAILING_PERIODS - 1), 0);
-    Dataset<Row> rows = timeline.withColumn(INDEX, Periods.index("period"));
+    Map<String, Column> sums = new LinkedHashMap<>();
     for (String component : components) {
-      rows = rows.withColumn(t12m(component), Money.of(
+      sums.put(t12m(component), Money.of(
           when(col(HISTORY), col(t12m(component)))
               .otherwise(sum(coalesce(col(component), lit(BigDecimal.ZERO))).over(lastTwelve))));
     }
-    return rows;
+    // In one projection, so that all the sums are one Window operator (one pass over each customer's rows), not one
+    // operator per component (Insights.withColumns).
+    return Insights.withColumns(timeline.withColumn(INDEX, Periods.index("period")), sums);
   }
 }

@@ -204,4 +204,37 @@ class InsightsTest extends SparkTestBase {
     // The history row itself is not returned; the status change of 2024-02 and 2024-03 are migrations.
     assertEquals(Map.of("H/2024-02", "IMPROVED", "H/2024-03", "WORSENED"), column(result.migration(), "direction"));
   }
+
+  @Test
+  void everyTrailingSumIsComputedInOneWindowOperator() {
+    // A customer with a stored history row (2023-12 keeps its t12m as written) and two processed periods.
+    Dataset<Row> timeline = spark.sql("SELECT * FROM VALUES "
+        + "('A', '2023-12', true, 1.00BD, 2.00BD, 3.00BD, 40.00BD, 50.00BD, 60.00BD), "
+        + "('A', '2024-01', false, 10.00BD, 20.00BD, 30.00BD, NULL, NULL, NULL), "
+        + "('A', '2024-02', false, 100.00BD, 200.00BD, NULL, NULL, NULL, NULL) "
+        + "AS t(customer_id, period, _history, net_revenue, cogs, net_profit, t12m_net_revenue, t12m_cogs, "
+        + "t12m_net_profit)");
+    Dataset<Row> sums = Trailing.sums(timeline, List.of("net_revenue", "cogs", "net_profit"));
+    Map<String, Object> revenue = column(sums, "t12m_net_revenue");
+    assertEquals(Map.of("A/2023-12", d("40.00"), "A/2024-01", d("11.00"), "A/2024-02", d("111.00")), revenue);
+    assertEquals(Map.of("A/2023-12", d("50.00"), "A/2024-01", d("22.00"), "A/2024-02", d("222.00")),
+        column(sums, "t12m_cogs"));
+    assertEquals(Map.of("A/2023-12", d("60.00"), "A/2024-01", d("33.00"), "A/2024-02", d("33.00")),
+        column(sums, "t12m_net_profit"), "a missing component counts 0");
+    String plan = sums.queryExecution().executedPlan().toString();
+    assertEquals(1, plan.split("Window \\[", -1).length - 1, plan);
+  }
+
+  @Test
+  void columnsAddedInOneProjectionKeepTheOrderOfWithColumnAndReadTheColumnsAsTheyWere() {
+    Dataset<Row> rows = spark.sql("SELECT 1 AS a, 2 AS b, 3 AS c");
+    Map<String, org.apache.spark.sql.Column> columns = new java.util.LinkedHashMap<>();
+    columns.put("z", col("a").plus(col("b")));
+    columns.put("b", col("b").multiply(10));
+    columns.put("y", col("b"));
+    Dataset<Row> added = Insights.withColumns(rows, columns);
+    assertEquals(List.of("a", "b", "c", "z", "y"), List.of(added.columns()));
+    // y reads b as it was (2), not the replaced value (20), as every expression of one projection does.
+    assertEquals(RowFactory.create(1, 20, 3, 3, 2), added.first());
+  }
 }
