@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.profitlake.config.CostModel.Thresholds;
 import io.profitlake.support.SparkTestBase;
 import java.math.BigDecimal;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -215,8 +217,8 @@ class InsightsTest extends SparkTestBase {
         + "AS t(customer_id, period, _history, net_revenue, cogs, net_profit, t12m_net_revenue, t12m_cogs, "
         + "t12m_net_profit)");
     Dataset<Row> sums = Trailing.sums(timeline, List.of("net_revenue", "cogs", "net_profit"));
-    Map<String, Object> revenue = column(sums, "t12m_net_revenue");
-    assertEquals(Map.of("A/2023-12", d("40.00"), "A/2024-01", d("11.00"), "A/2024-02", d("111.00")), revenue);
+    assertEquals(Map.of("A/2023-12", d("40.00"), "A/2024-01", d("11.00"), "A/2024-02", d("111.00")),
+        column(sums, "t12m_net_revenue"));
     assertEquals(Map.of("A/2023-12", d("50.00"), "A/2024-01", d("22.00"), "A/2024-02", d("222.00")),
         column(sums, "t12m_cogs"));
     assertEquals(Map.of("A/2023-12", d("60.00"), "A/2024-01", d("33.00"), "A/2024-02", d("33.00")),
@@ -228,7 +230,7 @@ class InsightsTest extends SparkTestBase {
   @Test
   void columnsAddedInOneProjectionKeepTheOrderOfWithColumnAndReadTheColumnsAsTheyWere() {
     Dataset<Row> rows = spark.sql("SELECT 1 AS a, 2 AS b, 3 AS c");
-    Map<String, org.apache.spark.sql.Column> columns = new java.util.LinkedHashMap<>();
+    Map<String, Column> columns = new LinkedHashMap<>();
     columns.put("z", col("a").plus(col("b")));
     columns.put("b", col("b").multiply(10));
     columns.put("y", col("b"));
