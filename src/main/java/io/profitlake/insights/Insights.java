@@ -10,8 +10,6 @@ import io.profitlake.referral.ReferralAttribution;
 import io.profitlake.revenue.RevenueSide;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -97,28 +95,6 @@ public final class Insights {
     Dataset<Row> profitability = Actions.withAction(segmented, thresholds);
     Dataset<Row> migration = Migration.rows(withPrevious, activityColumns);
     return new Result(Migration.dropPrevious(profitability), migration);
-  }
-
-  /**
-   * The rows with these columns added or replaced in one projection, in the order a chain of
-   * {@code withColumn} gives (a replaced column keeps its place, new ones follow in the map's order); each
-   * expression sees the columns as they were before. One projection matters for window functions inside
-   * an expression: Spark computes every function over the same window in one Window operator, one pass
-   * over each partition, but merges the Window operators of a chain of {@code withColumn} only when no
-   * projection lies between them, and an expression around the function (a {@code when}) puts one there.
-   */
-  static Dataset<Row> withColumns(Dataset<Row> rows, Map<String, Column> columns) {
-    List<String> present = List.of(rows.columns());
-    List<Column> projection = new ArrayList<>();
-    for (String name : present) {
-      projection.add(columns.containsKey(name) ? columns.get(name).as(name) : col(name));
-    }
-    columns.forEach((name, column) -> {
-      if (!present.contains(name)) {
-        projection.add(column.as(name));
-      }
-    });
-    return rows.select(projection.toArray(Column[]::new));
   }
 
   /** Columns the history rows must bring (a table written before the insights existed lacks some). */

@@ -42,8 +42,9 @@ final class Trailing {
           when(col(HISTORY), col(t12m(component)))
               .otherwise(sum(coalesce(col(component), lit(BigDecimal.ZERO))).over(lastTwelve))));
     }
-    // In one projection, so that all the sums are one Window operator (one pass over each customer's rows), not one
-    // operator per component (Insights.withColumns).
-    return Insights.withColumns(timeline.withColumn(INDEX, Periods.index("period")), sums);
+    // In one projection (every t12m column exists, so each is replaced in place): Spark then computes all the sums in
+    // one Window operator, one pass over each customer's rows. A withColumn per sum put a projection (the when)
+    // between their Window operators, which keeps Spark from merging them: one operator per component.
+    return timeline.withColumn(INDEX, Periods.index("period")).withColumns(sums);
   }
 }
