@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -70,10 +71,12 @@ public record Settings(
 
   /**
    * @param shufflePartitions a fixed number, or {@link #AUTO}: sized from the input when the job starts
+   * @param codeGeneration whether the run's queries are compiled to Java code or evaluated interpreted
    * @param checkpointDir where a run on a cluster keeps its reliable checkpoints (absolute), or blank for
    *     {@code <lakehouse>/_checkpoints}
    */
-  public record Spark(String master, int shufflePartitions, String checkpointDir, Map<String, String> conf) {
+  public record Spark(String master, int shufflePartitions, CodeGeneration codeGeneration, String checkpointDir,
+      Map<String, String> conf) {
     /** shuffle-partitions = auto. */
     public static final int AUTO = 0;
 
@@ -88,12 +91,24 @@ public record Settings(
     @Override
     public String toString() {
       return "Spark[master=" + master + ", shufflePartitions=" + (autoShufflePartitions() ? "auto" : shufflePartitions)
-          + ", checkpointDir=" + checkpointDir + ", conf=" + conf + "]";
+          + ", codeGeneration=" + codeGeneration.configName() + ", checkpointDir=" + checkpointDir + ", conf=" + conf + "]";
     }
 
     /** What the session starts with: the fixed number, or one per core until the job sizes it from the input. */
     public int initialShufflePartitions() {
       return autoShufflePartitions() ? Math.max(2, Runtime.getRuntime().availableProcessors()) : shufflePartitions;
+    }
+  }
+
+  /**
+   * profitlake.spark.code-generation: Spark's own code generation ({@code on}), queries evaluated interpreted
+   * ({@code off}), or chosen from the size of the source files when the run starts ({@code auto}).
+   */
+  public enum CodeGeneration {
+    AUTO, ON, OFF;
+
+    public String configName() {
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 

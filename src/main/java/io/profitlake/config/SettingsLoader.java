@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -159,15 +160,17 @@ public final class SettingsLoader {
   }
 
   private static Settings.Spark spark(StrictConfig c) {
-    c.onlyKeys("master", "shuffle-partitions", "checkpoint-dir", "conf");
+    c.onlyKeys("master", "shuffle-partitions", "code-generation", "checkpoint-dir", "conf");
     String partitions = c.string("shuffle-partitions").trim();
     if (!partitions.equals("auto") && !partitions.matches("\\d+")) {
       throw ConfigurationError.at(c.key("shuffle-partitions"), "\"" + partitions + "\"",
           "must be auto or a whole number >= 1");
     }
     int shufflePartitions = partitions.equals("auto") ? Settings.Spark.AUTO : c.intAtLeast("shuffle-partitions", 1);
+    Settings.CodeGeneration codeGeneration = Settings.CodeGeneration.valueOf(
+        c.oneOf("code-generation", List.of("auto", "on", "off")).toUpperCase(Locale.ROOT));
     String checkpointDir = c.string("checkpoint-dir").trim();
-    return new Settings.Spark(c.string("master"), shufflePartitions,
+    return new Settings.Spark(c.string("master"), shufflePartitions, codeGeneration,
         checkpointDir.isEmpty() ? "" : LakehousePaths.absolute(checkpointDir), c.stringMap("conf"));
   }
 

@@ -71,10 +71,14 @@ public final class ProfitLakeJob {
     lakehouse.tagCommits(runId);
     JobRunLog runLog = new JobRunLog(spark, lakehouse, settings, runId, startedAt);
     runLog.started();
-    // Every frame the run keeps or cuts is released when it ends, whatever the outcome.
-    try (Materialisation frames = Materialisation.forRun(spark, settings, runId)) {
+    // The session is sized from the source files; every frame the run keeps or cuts is released when it
+    // ends, whatever the outcome, and the code generation setting is put back.
+    long inputBytes = ShuffleSizing.inputBytes(spark, settings);
+    try (Materialisation frames = Materialisation.forRun(spark, settings, runId);
+        CodeGenerationSwitch codeGeneration = CodeGenerationSwitch.apply(spark, settings.spark().codeGeneration(),
+            inputBytes)) {
       clock.start("read and check sources");
-      ShuffleSizing.apply(spark, settings);
+      ShuffleSizing.apply(spark, settings, inputBytes);
       ValidatedSources sources = Sources.load(spark, settings);
       frames.releaseAtEnd(sources::release);
       Map<String, SourceCount> counts = sources.counts();

@@ -31,12 +31,11 @@ final class ShuffleSizing {
     return (int) Math.min(MAX_PARTITIONS, Math.max(Math.max(1, cores), byInput));
   }
 
-  /** Sets the session's shuffle partitions from the input when the configuration says auto. */
-  static void apply(SparkSession spark, Settings settings) {
+  /** Sets the session's shuffle partitions from the input ({@link #inputBytes}) when the configuration says auto. */
+  static void apply(SparkSession spark, Settings settings, long bytes) {
     if (!settings.spark().autoShufflePartitions()) {
       return;
     }
-    long bytes = inputBytes(spark, settings);
     int cores = spark.sparkContext().defaultParallelism();
     int partitions = partitions(bytes, cores);
     spark.conf().set("spark.sql.shuffle.partitions", partitions);

@@ -62,6 +62,17 @@ class SettingsValidationTest {
   }
 
   @Test
+  void codeGenerationIsAutoOnOrOff() {
+    assertEquals(Settings.CodeGeneration.AUTO, TestSettings.parse("").spark().codeGeneration());
+    assertEquals(Settings.CodeGeneration.OFF,
+        TestSettings.parse("profitlake.spark.code-generation = off").spark().codeGeneration());
+    assertTrue(TestSettings.parse("profitlake.spark.code-generation = on").spark().toString()
+        .contains("codeGeneration=on"));
+    assertEquals("profitlake.spark.code-generation = true: must be one of [auto, on, off]",
+        error("profitlake.spark.code-generation = true"));
+  }
+
+  @Test
   void rateOutsideItsRange() {
     assertEquals("profitlake.quarantine.max-rate = 1.5: must be between 0 and 1",
         error("profitlake.quarantine.max-rate = 1.5"));

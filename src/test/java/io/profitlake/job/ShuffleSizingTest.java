@@ -51,9 +51,9 @@ class ShuffleSizingTest extends SparkTestBase {
     assertEquals(1300, ShuffleSizing.inputBytes(spark, auto));
 
     spark.conf().set("spark.sql.shuffle.partitions", "7");
-    ShuffleSizing.apply(spark, TestSettings.parse(sources));
+    ShuffleSizing.apply(spark, TestSettings.parse(sources), 1300);
     assertEquals("7", spark.conf().get("spark.sql.shuffle.partitions"), "a fixed number is the session's own");
-    ShuffleSizing.apply(spark, auto);
+    ShuffleSizing.apply(spark, auto, 1300);
     // 1300 bytes is one share; local[2] has two cores.
     assertEquals("2", spark.conf().get("spark.sql.shuffle.partitions"));
   }
