@@ -91,7 +91,8 @@ public record Settings(
     @Override
     public String toString() {
       return "Spark[master=" + master + ", shufflePartitions=" + (autoShufflePartitions() ? "auto" : shufflePartitions)
-          + ", codeGeneration=" + codeGeneration.configName() + ", checkpointDir=" + checkpointDir + ", conf=" + conf + "]";
+          + ", codeGeneration=" + codeGeneration.configName() + ", checkpointDir=" + checkpointDir
+          + ", conf=" + conf + "]";
     }
 
     /** What the session starts with: the fixed number, or one per core until the job sizes it from the input. */
