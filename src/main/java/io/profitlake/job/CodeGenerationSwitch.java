@@ -57,8 +57,8 @@ final class CodeGenerationSwitch implements AutoCloseable {
         conf.set(key, value);
       });
     }
-    LOG.info("code generation: {} ({}{} MB of source files)", interpreted ? "off, queries evaluated interpreted" : "on",
-        mode == Settings.CodeGeneration.AUTO ? "auto: " : mode.configName() + ": ", inputBytes >> 20);
+    LOG.info("code generation: {} ({}: {} MB of source files)", interpreted ? "off, queries evaluated interpreted" : "on",
+        mode.configName(), inputBytes >> 20);
     return new CodeGenerationSwitch(conf, replaced);
   }
 
