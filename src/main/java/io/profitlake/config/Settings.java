@@ -18,6 +18,7 @@ public record Settings(
     Optional<String> pepper,
     Spark spark,
     CostModel costModel,
+    List<Scenario> scenarios,
     String fingerprint) {
 
   /** The sources of data-contracts.md, in the order they are read and reported. */
@@ -33,6 +34,7 @@ public record Settings(
 
   public Settings {
     sources = Map.copyOf(sources);
+    scenarios = List.copyOf(scenarios);
   }
 
   public SourceLocation source(String name) {
@@ -137,6 +139,9 @@ public record Settings(
     out.append("pepper=").append(pepper.isPresent() ? "***" : "(not set)").append('\n');
     out.append("spark=").append(spark).append('\n');
     out.append("cost-model=").append(costModel);
+    for (Scenario scenario : scenarios) {
+      out.append('\n').append("scenario ").append(scenario);
+    }
     return out.toString();
   }
 }

@@ -73,11 +73,37 @@ public final class SettingsLoader {
     return fromConfig(layered);
   }
 
+  /**
+   * The scenarios of a file that holds only {@code profitlake.scenarios = [ ... ]} (the form of conf/scenarios.conf
+   * which a run's config may include), checked against the cost model they replay.
+   */
+  public static List<Scenario> scenarios(File file, CostModel model) {
+    if (!file.isFile()) {
+      throw new ConfigurationError("scenario file " + file + " does not exist (give an existing file to --scenarios)");
+    }
+    Config config;
+    try {
+      config = ConfigFactory.parseFile(file.getAbsoluteFile(), ConfigParseOptions.defaults().setAllowMissing(false))
+          .resolve();
+    } catch (ConfigException.Parse e) {
+      throw new ConfigurationError("cannot parse scenario file: " + e.getMessage());
+    } catch (ConfigException e) {
+      throw new ConfigurationError("invalid scenario file: " + e.getMessage());
+    }
+    if (!config.hasPath(ROOT + ".scenarios")) {
+      throw new ConfigurationError("scenario file " + file + " holds no profitlake.scenarios = [ { name = ..., "
+          + "description = ..., ... } ] (conf/scenarios.conf is an example)");
+    }
+    StrictConfig root = new StrictConfig(config, "").onlyKeys(ROOT);
+    return ScenarioSettings.scenarios(root.child(ROOT).onlyKeys("scenarios"), model);
+  }
+
   /** Parses an already layered config (tests hand in literal HOCON over the reference). */
   public static Settings fromConfig(Config config) {
     StrictConfig root =
         new StrictConfig(config.getConfig(ROOT), ROOT)
-            .onlyKeys("time-zone", "lakehouse", "sources", "quarantine", "sample", "pepper", "spark", "cost-model");
+            .onlyKeys("time-zone", "lakehouse", "sources", "quarantine", "sample", "pepper", "spark", "cost-model",
+                "scenarios");
     ZoneId zone = zone(root);
     Settings.Lakehouse lakehouse = lakehouse(root.child("lakehouse"));
     Map<String, Settings.SourceLocation> sources = sources(root.child("sources"));
@@ -88,8 +114,9 @@ public final class SettingsLoader {
     Optional<String> pepper = pepperText.isEmpty() ? Optional.empty() : Optional.of(pepperText);
     Settings.Spark spark = spark(root.child("spark"));
     CostModel costModel = costModel(root.child("cost-model"));
-    return new Settings(
-        zone, lakehouse, sources, maxRate, sample, pepper, spark, costModel, fingerprint(config, pepper));
+    List<Scenario> scenarios = ScenarioSettings.scenarios(root, costModel);
+    return new Settings(zone, lakehouse, sources, maxRate, sample, pepper, spark, costModel, scenarios,
+        fingerprint(config, pepper));
   }
 
   private static ZoneId zone(StrictConfig root) {

@@ -3,6 +3,7 @@ package io.profitlake.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.math.BigDecimal;
@@ -133,6 +134,51 @@ final class StrictConfig {
       }
     } catch (ConfigException.WrongType e) {
       throw ConfigurationError.at(key(name), render(name), "must be a list of numbers [0.10, 0.05]");
+    }
+    return result;
+  }
+
+  /** The objects of a list, each read under {@code <key>[i]}; an absent key is an empty list. */
+  List<StrictConfig> objectList(String name) {
+    if (!has(name)) {
+      return List.of();
+    }
+    List<? extends ConfigValue> values;
+    try {
+      values = config.getList(quoteIfNeeded(name));
+    } catch (ConfigException.WrongType e) {
+      throw ConfigurationError.at(key(name), config.getValue(quoteIfNeeded(name)).render(ConfigRenderOptions.concise()),
+          "must be a list [ { ... }, { ... } ]");
+    }
+    List<StrictConfig> result = new ArrayList<>();
+    for (int i = 0; i < values.size(); i++) {
+      ConfigValue value = values.get(i);
+      if (value.valueType() != ConfigValueType.OBJECT) {
+        throw ConfigurationError.at(key(name) + "[" + i + "]", value.render(ConfigRenderOptions.concise()),
+            "must be an object { ... }");
+      }
+      result.add(new StrictConfig(((ConfigObject) value).toConfig(), key(name) + "[" + i + "]"));
+    }
+    return result;
+  }
+
+  /** One plain value or a list of them, as text: {@code status = UNPROFITABLE} or {@code status = [A, B]}. */
+  List<String> stringOrList(String name) {
+    ConfigValue value = value(name);
+    if (value.valueType() == ConfigValueType.OBJECT) {
+      throw ConfigurationError.at(key(name), render(name), "must be a value or a list of values");
+    }
+    List<String> result = new ArrayList<>();
+    if (value.valueType() != ConfigValueType.LIST) {
+      result.add(String.valueOf(value.unwrapped()));
+      return result;
+    }
+    for (ConfigValue item : config.getList(quoteIfNeeded(name))) {
+      if (item.valueType() == ConfigValueType.OBJECT || item.valueType() == ConfigValueType.LIST
+          || item.valueType() == ConfigValueType.NULL) {
+        throw ConfigurationError.at(key(name), render(name), "must be a value or a list of values");
+      }
+      result.add(String.valueOf(item.unwrapped()));
     }
     return result;
   }

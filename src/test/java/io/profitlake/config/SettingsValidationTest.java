@@ -40,7 +40,7 @@ class SettingsValidationTest {
   @Test
   void unknownTopLevelKey() {
     assertEquals("unknown key profitlake.quarantaine: allowed keys under profitlake are [cost-model, lakehouse, "
-        + "pepper, quarantine, sample, sources, spark, time-zone]", error("profitlake.quarantaine.max-rate = 0.1"));
+        + "pepper, quarantine, sample, scenarios, sources, spark, time-zone]", error("profitlake.quarantaine.max-rate = 0.1"));
   }
 
   @Test
