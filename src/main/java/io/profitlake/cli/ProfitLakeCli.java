@@ -1,6 +1,7 @@
 package io.profitlake.cli;
 
 import io.profitlake.config.ConfigurationError;
+import io.profitlake.config.Scenario;
 import io.profitlake.config.Settings;
 import io.profitlake.config.SettingsLoader;
 import io.profitlake.failure.ExitCode;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +43,7 @@ import picocli.CommandLine.Option;
     versionProvider = ProfitLakeCli.Version.class,
     description = "Customer profitability on Spark and Delta Lake: which customers make the company money.",
     subcommands = {ProfitLakeCli.Run.class, ProfitLakeCli.Generate.class, ProfitLakeCli.Validate.class,
-        ProfitLakeCli.Serve.class, ProfitLakeCli.Bench.class},
+        ProfitLakeCli.Serve.class, ProfitLakeCli.WhatIf.class, ProfitLakeCli.Bench.class},
     footerHeading = "%nExit codes:%n",
     footer = {
         "  0  success",
@@ -213,6 +215,53 @@ public final class ProfitLakeCli implements Callable<Integer> {
       } catch (java.net.UnknownHostException e) {
         throw new ConfigurationError("--host " + host + " is not an address of this machine");
       }
+    }
+  }
+
+  @Command(name = "whatif", mixinStandardHelpOptions = true,
+      description = {"Evaluate scenarios against the lakehouse as it stands: what the company keeps if customers leave, "
+          + "prices change or capacity is cut (README, Keep or exit). The baseline is the lakehouse's customer P&L "
+          + "over its last 12 periods; the scenarios replay the configured sources. Replaces the three scenario "
+          + "tables and prints the summary; no other table is touched."})
+  static final class WhatIf implements Callable<Integer> {
+    @CommandLine.Mixin
+    Common common = new Common();
+
+    @Option(names = "--scenarios", paramLabel = "FILE", required = true,
+        description = "File holding profitlake.scenarios = [ ... ] (e.g. conf/scenarios.conf).")
+    File scenarios;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: profitlake.spark.master).")
+    String master;
+
+    @Override
+    public Integer call() {
+      Settings settings = common.settings();
+      List<Scenario> loaded = SettingsLoader.scenarios(scenarios, settings.costModel());
+      SparkSession spark = LakehouseSession.create(settings, master, "ProfitLake whatif");
+      try {
+        ProfitLakeJob.WhatIfResult result = new ProfitLakeJob(spark, settings).whatIf(loaded);
+        PrintWriter out = new PrintWriter(System.out, true);
+        out.printf("scenarios over %s (%s), table %s.scenario_summary:%n", result.window(),
+            settings.costModel().currency(), settings.lakehouse().database());
+        int width = result.summary().stream().mapToInt(row -> row.<String>getAs("scenario").length()).max().orElse(8);
+        String format = "%-" + width + "s %9s %9s %16s %16s %16s %16s %16s%n";
+        out.printf(format, "scenario", "kept", "exited", "net revenue", "cost to serve", "unused capacity",
+            "company profit", "change");
+        for (Row row : result.summary()) {
+          out.printf(format, row.<String>getAs("scenario"), row.<Long>getAs("customers_kept"),
+              row.<Long>getAs("customers_exited"), money(row.getAs("net_revenue")), money(row.getAs("cost_to_serve")),
+              money(row.getAs("unused_capacity")), money(row.getAs("company_profit")),
+              money(row.getAs("change_in_company_profit")));
+        }
+        return ExitCode.SUCCESS.code();
+      } finally {
+        spark.stop();
+      }
+    }
+
+    private static String money(java.math.BigDecimal amount) {
+      return String.format(java.util.Locale.ROOT, "%,.2f", amount);
     }
   }
 

@@ -6,7 +6,7 @@ import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 
-import io.profitlake.config.Settings;
+import io.profitlake.config.CostModel;
 import io.profitlake.costing.Acquisition;
 import io.profitlake.costing.CostToServe;
 import io.profitlake.costing.DriverUnits;
@@ -19,10 +19,11 @@ import io.profitlake.profitability.Periods;
 import io.profitlake.referral.ReferralAttribution;
 import io.profitlake.referral.ReferralForest;
 import io.profitlake.revenue.RevenueSide;
-import io.profitlake.source.ValidatedSources;
+import io.profitlake.source.AcceptedRows;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -32,25 +33,27 @@ import org.apache.spark.sql.SparkSession;
  * serve (with the books the reconciliation gate checks), then the customer P&L with referrals and
  * insights. It decides no gate and writes nothing; the frames it reads more than once or whose
  * lineage it cuts are handed to the run's {@link Materialisation}, which decides how and releases them.
+ * A scenario replays the same steps on its own view of the sources and its own cost model.
  */
 final class Pipeline {
   private final SparkSession spark;
-  private final Settings settings;
+  private final CostModel model;
   private final Materialisation frames;
-  private final PhaseClock clock;
-  private final ValidatedSources sources;
+  private final Consumer<String> stages;
+  private final AcceptedRows sources;
   private final Periods periods;
   private final List<String> activityColumns;
 
-  Pipeline(SparkSession spark, Settings settings, Materialisation frames, PhaseClock clock, ValidatedSources sources,
+  /** @param stages told when each stage starts (the run's clock; a replay passes one that ignores it) */
+  Pipeline(SparkSession spark, CostModel model, Materialisation frames, Consumer<String> stages, AcceptedRows sources,
       Periods periods) {
     this.spark = spark;
-    this.settings = settings;
+    this.model = model;
     this.frames = frames;
-    this.clock = clock;
+    this.stages = stages;
     this.sources = sources;
     this.periods = periods;
-    this.activityColumns = CostToServe.activityColumns(settings.costModel());
+    this.activityColumns = CostToServe.activityColumns(model);
   }
 
   /**
@@ -69,11 +72,11 @@ final class Pipeline {
   Costs costToServe() {
     Dataset<Row> lines = frames.keep(Faults.failFirstAttempts(transactionLines()));
     Dataset<Row> invoices = frames.keep(invoices());
-    clock.start("cost to serve");
+    stages.accept("cost to serve");
     CostToServe.Result costs = CostToServe.compute(spark,
         new DriverUnits.Inputs(sources.accepted("support_tickets"), sources.accepted("calls"),
             sources.accepted("sales_activities"), sources.accepted("transactions"), invoices),
-        Faults.driftPoolAmount(poolCosts()), settings.costModel(), periods);
+        Faults.driftPoolAmount(poolCosts()), model, periods);
     frames.releaseAtEnd(costs::release);
     Dataset<Row> books = frames.keep(costs.reconciliation());
     return new Costs(costs, books, poolCosts().where(col("period").isin(periods.names().toArray())), lines, invoices);
@@ -84,28 +87,17 @@ final class Pipeline {
    *     other periods and the trailing history from it, so that it gives the rows a full run gives
    */
   Outputs customerPnl(Costs costs, Dataset<Row> recorded) {
-    clock.start("customer P&L");
-    Dataset<Row> revenue = RevenueSide.perCustomerPeriod(costs.transactionLines(), sources.accepted("sales_reps"));
-    Dataset<Row> acquisition = Acquisition.perCustomerPeriod(sources.accepted("customers"),
-        sources.accepted("referrals"), settings.costModel().amortisationMonths(), periods);
-    Dataset<Row> badDebt = Receivables.badDebt(costs.invoices(), periods);
-    Dataset<Row> financing = Receivables.financing(costs.invoices(), settings.costModel().financingAnnualRate(),
-        periods);
-    List<String> components = new ArrayList<>(List.of(RevenueSide.NET_REVENUE, RevenueSide.RETURNS,
-        RevenueSide.COGS, RevenueSide.GROSS_MARGIN, RevenueSide.COMMISSIONS));
-    components.addAll(activityColumns);
-    components.addAll(List.of(CostToServe.COST_TO_SERVE, Acquisition.ACQUISITION_COST, Receivables.BAD_DEBT,
-        Receivables.FINANCING_COST));
+    stages.accept("customer P&L");
+    List<String> components = components();
     // Materialised: read twice below, and cutting its lineage keeps the final plan small (without
     // it, planning the customer P&L ran out of a 4 GB heap on the sample).
-    Dataset<Row> beforeReferrals = frames.cut(CustomerProfitability.combine(
-        List.of(revenue, costs.result().perCustomer(), acquisition, badDebt, financing), components));
+    Dataset<Row> beforeReferrals = frames.cut(componentsPerCustomer(costs));
 
-    clock.start("referral attribution");
+    stages.accept("referral attribution");
     Dataset<Row> referrals = sources.accepted("referrals");
     Dataset<Row> ancestors = frames.keep(ReferralForest.ancestors(referrals, 0));
     Dataset<Row> attribution = frames.keep(ReferralAttribution.attribute(referrals, ancestors,
-        CustomerProfitability.withNetProfit(beforeReferrals), settings.costModel().referral()));
+        CustomerProfitability.withNetProfit(beforeReferrals), model.referral()));
     List<String> withReferrals = new ArrayList<>(components);
     withReferrals.add(ReferralAttribution.REFERRAL_VALUE);
     Dataset<Row> combined = CustomerProfitability.combine(
@@ -125,10 +117,33 @@ final class Pipeline {
         .na().fill(0, new String[] {"referred_customers_direct", "referred_customers_total"})
         .withColumn("referred_net_profit", coalesce(col("referred_net_profit"), lit(BigDecimal.ZERO)).cast(Tables.MONEY));
 
-    clock.start("insights");
-    Insights.Result insights = Insights.enrich(profitability, history, activityColumns,
-        settings.costModel().thresholds());
+    stages.accept("insights");
+    Insights.Result insights = Insights.enrich(profitability, history, activityColumns, model.thresholds());
     return new Outputs(frames.cut(insights.profitability()), insights.migration(), attribution);
+  }
+
+  /** The money columns of the customer P&L before referrals, in the order of the table. */
+  List<String> components() {
+    List<String> components = new ArrayList<>(List.of(RevenueSide.NET_REVENUE, RevenueSide.RETURNS,
+        RevenueSide.COGS, RevenueSide.GROSS_MARGIN, RevenueSide.COMMISSIONS));
+    components.addAll(activityColumns);
+    components.addAll(List.of(CostToServe.COST_TO_SERVE, Acquisition.ACQUISITION_COST, Receivables.BAD_DEBT,
+        Receivables.FINANCING_COST));
+    return components;
+  }
+
+  /**
+   * customer_id, period and every P&L component, sparse (a row where any source has one): revenue, cost to serve,
+   * acquisition, bad debt and financing side by side, before referrals and before the rows of quiet periods.
+   */
+  Dataset<Row> componentsPerCustomer(Costs costs) {
+    Dataset<Row> revenue = RevenueSide.perCustomerPeriod(costs.transactionLines(), sources.accepted("sales_reps"));
+    Dataset<Row> acquisition = Acquisition.perCustomerPeriod(sources.accepted("customers"),
+        sources.accepted("referrals"), model.amortisationMonths(), periods);
+    Dataset<Row> badDebt = Receivables.badDebt(costs.invoices(), periods);
+    Dataset<Row> financing = Receivables.financing(costs.invoices(), model.financingAnnualRate(), periods);
+    return CustomerProfitability.combine(
+        List.of(revenue, costs.result().perCustomer(), acquisition, badDebt, financing), components());
   }
 
   /** Accepted transaction lines in the processed periods, converted to the base currency. */
@@ -136,20 +151,20 @@ final class Pipeline {
     Dataset<Row> lines = sources.accepted("transactions")
         .withColumn("period", date_format(col("transaction_ts"), "yyyy-MM"))
         .where(col("period").isin(periods.names().toArray()));
-    return Currency.toBase(lines, sources.accepted("fx_rates"), settings.costModel().currency(), "period", "currency",
+    return Currency.toBase(lines, sources.accepted("fx_rates"), model.currency(), "period", "currency",
         List.of("net_amount", "cost_amount", "discount_amount"));
   }
 
   /** Invoices with every amount in base currency, at the rate of the issue period. */
   private Dataset<Row> invoices() {
     Dataset<Row> invoices = sources.accepted("invoices").withColumn("_issue_period", date_format(col("issue_date"), "yyyy-MM"));
-    return Currency.toBase(invoices, sources.accepted("fx_rates"), settings.costModel().currency(), "_issue_period",
+    return Currency.toBase(invoices, sources.accepted("fx_rates"), model.currency(), "_issue_period",
         "currency", List.of("amount", "paid_amount", "written_off_amount")).drop("_issue_period");
   }
 
   /** Cost pool rows in base currency, at the rate of their period. */
   private Dataset<Row> poolCosts() {
-    return Currency.toBase(sources.accepted("cost_pools"), sources.accepted("fx_rates"), settings.costModel().currency(),
+    return Currency.toBase(sources.accepted("cost_pools"), sources.accepted("fx_rates"), model.currency(),
         "period", "currency", List.of("amount"));
   }
 }

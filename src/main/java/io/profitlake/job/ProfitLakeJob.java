@@ -20,6 +20,7 @@ import io.profitlake.lakehouse.Views;
 import io.profitlake.profitability.Dimensions;
 import io.profitlake.profitability.Periods;
 import io.profitlake.prospect.ProspectScoring;
+import io.profitlake.scenario.ScenarioTables;
 import io.profitlake.sample.SampleFiles;
 import io.profitlake.source.SourceCount;
 import io.profitlake.source.Sources;
@@ -92,13 +93,14 @@ public final class ProfitLakeJob {
         runLog.wrote(Tables.QUARANTINE, lakehouse.write(Tables.QUARANTINE, quarantine, List.of()));
         throw overRate;
       }
+      ScenarioReplay.requireKnownCustomers(settings.scenarios(), sources.accepted("customers"));
 
       clock.start("periods and transaction lines");
       Periods periods = periods(sources, options);
       runLog.periods(periods);
       LOG.info("processing periods {}", periods);
 
-      Pipeline pipeline = new Pipeline(spark, settings, frames, clock, sources, periods);
+      Pipeline pipeline = new Pipeline(spark, settings.costModel(), frames, clock::start, sources, periods);
       Pipeline.Costs costs = pipeline.costToServe();
       // Checked before the P&L is computed: a breach stops the run early, with nothing written.
       ReconciliationGate.check(costs.books(), costs.sourcePoolCosts(), costs.result().lines());
@@ -128,6 +130,15 @@ public final class ProfitLakeJob {
           new Write(Tables.CUSTOMER_VALUE, CustomerValue.asOf(upToLast, asOf), List.of()),
           new Write(Tables.PROSPECT_SCORES, ProspectScoring.score(sources.accepted("customers"), upToLast,
               sources.accepted("prospects"), settings.costModel().thresholds()), List.of())));
+
+      // The baseline's figures are written: the scenarios replay them over the window with their levers.
+      clock.start("scenarios");
+      ScenarioTables.Result scenarios = ScenarioReplay.replay(spark, settings.costModel(), settings.scenarios(), frames,
+          sources, periods, pnl.profitability(), costs.books(), upToLast);
+      writeAll(lakehouse, runLog, List.of(
+          new Write(Tables.SCENARIO_SUMMARY, scenarios.summary(), List.of()),
+          new Write(Tables.SCENARIO_POOL_IMPACT, scenarios.poolImpact(), List.of()),
+          new Write(Tables.SCENARIO_CUSTOMER, scenarios.customers(), List.of())));
       clock.start("views and clean-up");
       Views.create(spark, settings.lakehouse().database());
       runLog.succeeded();
@@ -158,6 +169,54 @@ public final class ProfitLakeJob {
     Lakehouse.inParallel(writes, w -> results.put(w.table().name(), lakehouse.write(w.table(), w.rows(), w.periods())));
     for (Write write : writes) {
       runLog.wrote(write.table(), results.get(write.table().name()));
+    }
+  }
+
+  /** The outcome of a what-if: the scenario_summary rows it wrote (the baseline first), and its id. */
+  public record WhatIfResult(String runId, Periods window, List<Row> summary) {}
+
+  /**
+   * Evaluates scenarios against the lakehouse as it stands, without touching its other tables: the baseline is
+   * the customer P&L and pool books the lakehouse holds for the 12 periods ending with its last one, the
+   * replays read the configured sources (checked as a run checks them, nothing quarantined is written), and the
+   * three scenario tables are replaced.
+   */
+  public WhatIfResult whatIf(List<io.profitlake.config.Scenario> scenarios) {
+    settings.requireSources();
+    String runId = "whatif-" + UUID.randomUUID();
+    Lakehouse lakehouse = new Lakehouse(spark, settings.lakehouse());
+    List<String> activityColumns = CostToServe.activityColumns(settings.costModel());
+    TableSpec profitabilityTable = Tables.customerProfitability(activityColumns);
+    lakehouse.ensureTables(Tables.all(activityColumns));
+    lakehouse.tagCommits(runId);
+    Dataset<Row> recorded = lakehouse.read(profitabilityTable);
+    Row range = recorded.agg(min(col(Tables.PERIOD)), max(col(Tables.PERIOD))).first();
+    if (range.isNullAt(0)) {
+      throw JobFailure.inputContract("the lakehouse " + settings.lakehouse().path() + " holds no customer P&L to "
+          + "compare with: run `profitlake run` first");
+    }
+    Periods periods = new Periods(YearMonth.parse(range.getString(0)), YearMonth.parse(range.getString(1)));
+    long inputBytes = ShuffleSizing.inputBytes(spark, settings);
+    try (Materialisation frames = Materialisation.forRun(spark, settings, runId);
+        CodeGenerationSwitch codeGeneration = CodeGenerationSwitch.apply(spark, settings.spark().codeGeneration(),
+            inputBytes)) {
+      ShuffleSizing.apply(spark, settings, inputBytes);
+      ValidatedSources sources = Sources.load(spark, settings);
+      frames.releaseAtEnd(sources::release);
+      checkQuarantineRates(sources.counts());
+      ScenarioReplay.requireKnownCustomers(scenarios, sources.accepted("customers"));
+      Dataset<Row> baseline = frames.keep(recorded);
+      ScenarioTables.Result result = ScenarioReplay.replay(spark, settings.costModel(), scenarios, frames, sources,
+          periods, baseline, lakehouse.read(Tables.COST_POOL_RECONCILIATION), baseline);
+      Lakehouse.inParallel(List.of(
+          new Write(Tables.SCENARIO_SUMMARY, result.summary(), List.of()),
+          new Write(Tables.SCENARIO_POOL_IMPACT, result.poolImpact(), List.of()),
+          new Write(Tables.SCENARIO_CUSTOMER, result.customers(), List.of())),
+          w -> lakehouse.write(w.table(), w.rows(), w.periods()));
+      List<Row> summary = lakehouse.read(Tables.SCENARIO_SUMMARY)
+          .orderBy(col("scenario").notEqual(lit(io.profitlake.config.Scenario.BASELINE)), col("scenario"))
+          .collectAsList();
+      return new WhatIfResult(runId, io.profitlake.scenario.ScenarioWindow.of(periods).periods(), summary);
     }
   }
 

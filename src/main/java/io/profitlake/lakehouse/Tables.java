@@ -336,11 +336,90 @@ public final class Tables {
               + "INSUFFICIENT_HISTORY"),
           runId()));
 
+  private static ColumnSpec scenario() {
+    return key("scenario", StringType, "Scenario name from profitlake.scenarios, or baseline (the run's own results)");
+  }
+
+  private static final DataType MINUTES = DataTypes.createDecimalType(24, 4);
+  private static final DataType RATE = DataTypes.createDecimalType(24, 10);
+
+  public static final TableSpec SCENARIO_SUMMARY = new TableSpec("scenario_summary",
+      "What the company keeps under each scenario (methods.md, Scenarios): the window's company P&L (the last 12 "
+          + "processed periods) with the scenario's levers, beside the baseline. company_profit = customers' net "
+          + "profit - unused capacity of the resource pools, so every cent of every pool counts once. An exited "
+          + "customer's allocated cost stays unless capacity is cut. Price changes model no demand response: "
+          + "volumes, costs and invoices stay as they were. Referral attribution is not replayed. Replaced by "
+          + "every run.",
+      WriteMode.SNAPSHOT,
+      List.of(
+          scenario(),
+          key("description", StringType, "What the scenario does, from its configuration"),
+          key("window_first_period", StringType, "First period of the window (yyyy-MM)"),
+          key("window_last_period", StringType, "Last period of the window: the run's last processed period"),
+          key("customers_kept", LongType, "Customers with a row in the window (baseline or scenario) that did not exit"),
+          key("customers_exited", LongType, "Customers the exit lets go that have a row in the baseline window"),
+          key("net_revenue", MONEY, "Net revenue over the window"),
+          key("gross_margin", MONEY, "Gross margin over the window"),
+          key("commissions", MONEY, "Commissions over the window"),
+          key("cost_to_serve", MONEY, "Pool cost allocated to customers over the window"),
+          key("unused_capacity", MONEY, "Pool cost not allocated (capacity not used), resource pools, over the window"),
+          key("acquisition_cost", MONEY, "Acquisition instalments over the window (exited customers' included: "
+              + "an exit is not a churn)"),
+          key("bad_debt", MONEY, "Bad debt over the window (invoices issued before the window included)"),
+          key("financing_cost", MONEY, "Financing cost over the window"),
+          key("company_profit", MONEY, "Sum of net profit - unused_capacity"),
+          key("change_in_company_profit", MONEY, "company_profit - the baseline's company_profit"),
+          key("sunk_acquisition_cost", MONEY, "Exited customers' acquisition instalments in the window: they stay"),
+          key("referral_value_at_risk", MONEY, "Exited customers' referral value in the baseline window"),
+          key("exited_allocated_cost", MONEY, "What the exited customers were allocated in the baseline window: the "
+              + "cost that stays as unused capacity unless capacity is cut"),
+          runId()));
+
+  public static final TableSpec SCENARIO_POOL_IMPACT = new TableSpec("scenario_pool_impact",
+      "The books of every pool in every window period under each scenario, in the terms of "
+          + "cost_pool_reconciliation: where an exited customer's cost goes (unused capacity of a time-driven pool, "
+          + "the other customers of a full-absorption pool). Replaced by every run.",
+      WriteMode.SNAPSHOT,
+      List.of(
+          scenario(),
+          key("pool_id", StringType, "Pool of the cost model"),
+          key(PERIOD, StringType, "Period as yyyy-MM"),
+          key("pool_type", StringType, "RESOURCE or SHARED"),
+          of("mode", StringType, "time-driven or full-absorption (resource pools)"),
+          of("capacity_minutes", MINUTES, "Practical capacity in minutes (the scenario's, where it sets one)"),
+          of("used_minutes", MINUTES, "Minutes of all its activities over all customers"),
+          key("pool_cost", MONEY, "The pool's own cost in the period (times the scenario's cost_factor)"),
+          key("inflows", MONEY, "Received from shared pools"),
+          key("outflows", MONEY, "Passed on to resource pools (shared pools)"),
+          of("rate", RATE, "Cost per minute, for display"),
+          key("allocated", MONEY, "Allocated to customers"),
+          key("unused_capacity", MONEY, "Cost of capacity not used (0 for shared and full-absorption pools unless "
+              + "no minutes were used)"),
+          key("over_capacity", BooleanType, "Used minutes above practical capacity"),
+          runId()));
+
+  public static final TableSpec SCENARIO_CUSTOMER = new TableSpec("scenario_customer",
+      "Each customer with a row in the window under each scenario: its window figures and how its net profit "
+          + "changes against the baseline (a full-absorption pool shifts an exited customer's cost onto the "
+          + "others: this shows on whom). Replaced by every run.",
+      WriteMode.SNAPSHOT,
+      List.of(
+          scenario(),
+          key(CUSTOMER_ID, StringType, "Customer id"),
+          key("exited", BooleanType, "Whether the scenario's exit lets the customer go"),
+          key("net_revenue", MONEY, "Net revenue over the window under the scenario"),
+          key("gross_margin", MONEY, "Gross margin over the window under the scenario"),
+          key("cost_to_serve", MONEY, "Allocated cost to serve over the window under the scenario"),
+          key("net_profit", MONEY, "Net profit over the window under the scenario; 0 for an exited customer"),
+          key("baseline_net_profit", MONEY, "Net profit over the window in the baseline"),
+          key("net_profit_change", MONEY, "net_profit - baseline_net_profit"),
+          runId()));
+
   /** Every table this version writes, in creation order. */
   public static List<TableSpec> all(List<String> activityColumns) {
     return List.of(QUARANTINE, JOB_RUNS, DIM_CUSTOMER, DIM_PERIOD, customerProfitability(activityColumns), COST_TO_SERVE,
         COST_POOL_RECONCILIATION, REFERRAL_ATTRIBUTION, PROFITABILITY_MIGRATION, WHALE_CURVE, WHALE_CURVE_SUMMARY,
-        CUSTOMER_VALUE, PROSPECT_SCORES);
+        CUSTOMER_VALUE, PROSPECT_SCORES, SCENARIO_SUMMARY, SCENARIO_POOL_IMPACT, SCENARIO_CUSTOMER);
   }
 
 }

@@ -56,7 +56,20 @@ public final class Views {
           + "sum(driver_quantity) AS driver_quantity, sum(minutes) AS minutes, sum(allocated_amount) AS allocated_amount "
           + "FROM %s.cost_to_serve GROUP BY period, activity, pool_id, driver");
 
-  public static final List<View> ALL = List.of(CUSTOMER_LEAGUE, COMPANY_PNL, COST_TO_SERVE_BY_ACTIVITY);
+  public static final View SCENARIO_COMPARISON = new View("v_scenario_comparison",
+      "Keep or exit: each scenario's company profit over the window beside the baseline's, with what moved it: "
+          + "revenue and margin lost, cost to serve allocated, capacity left unused, and what an exit leaves behind.",
+      "SELECT s.scenario, s.description, s.window_first_period, s.window_last_period, s.customers_kept, "
+          + "s.customers_exited, s.company_profit, b.company_profit AS baseline_company_profit, "
+          + "s.change_in_company_profit, s.net_revenue - b.net_revenue AS net_revenue_change, "
+          + "s.gross_margin - b.gross_margin AS gross_margin_change, "
+          + "s.cost_to_serve - b.cost_to_serve AS cost_to_serve_change, "
+          + "s.unused_capacity - b.unused_capacity AS unused_capacity_change, s.exited_allocated_cost, "
+          + "s.sunk_acquisition_cost, s.referral_value_at_risk "
+          + "FROM %s.scenario_summary s JOIN %s.scenario_summary b ON b.scenario = 'baseline'");
+
+  public static final List<View> ALL = List.of(CUSTOMER_LEAGUE, COMPANY_PNL, COST_TO_SERVE_BY_ACTIVITY,
+      SCENARIO_COMPARISON);
 
   /**
    * Creates every view the database lacks and replaces every one that differs from its declaration.

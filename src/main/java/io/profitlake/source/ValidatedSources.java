@@ -19,7 +19,7 @@ import org.apache.spark.sql.Row;
  * Every source after its contract: the accepted rows (typed, in contract columns) and the
  * quarantined ones, both from one checked frame per source so that they always reconcile.
  */
-public final class ValidatedSources {
+public final class ValidatedSources implements AcceptedRows {
   /** Columns of {@link #quarantine()}. */
   public static final String SOURCE = "source";
   public static final String REASON_CODE = "reason_code";
@@ -34,6 +34,7 @@ public final class ValidatedSources {
   }
 
   /** The accepted rows of a source, with exactly its contract's columns, parsed. */
+  @Override
   public Dataset<Row> accepted(String source) {
     SourceContract contract = Contracts.ALL.get(source);
     Column[] columns = contract.columnNames().stream().map(name -> col(name)).toArray(Column[]::new);

@@ -48,7 +48,8 @@ class ReadmeRunIT {
     Path tables = cwd.resolve("lakehouse/warehouse/profitability.db");
     for (String table : List.of("customer_profitability", "dim_customer", "dim_period", "job_runs", "quarantine",
         "cost_to_serve", "cost_pool_reconciliation", "referral_attribution", "profitability_migration", "whale_curve",
-        "whale_curve_summary", "customer_value", "prospect_scores")) {
+        "whale_curve_summary", "customer_value", "prospect_scores", "scenario_summary", "scenario_pool_impact",
+        "scenario_customer")) {
       assertTrue(Files.isDirectory(tables.resolve(table).resolve("_delta_log")), table);
     }
     assertTrue(Files.isDirectory(cwd.resolve("data/sample/transactions")));
@@ -60,6 +61,15 @@ class ReadmeRunIT {
     Launch.Result validate = launch(cwd, "validate");
     assertEquals(0, validate.exitCode(), validate.output());
     assertTrue(validate.output().matches("(?s).*transactions\\s+\\d+\\s+\\d+\\s+0.*"), validate.output());
+
+    // whatif evaluates the example scenarios against the lakehouse as it stands and prints the summary: the
+    // baseline changes nothing, and every scenario of conf/scenarios.conf has its line.
+    Launch.Result whatIf = launch(cwd, "whatif", "--scenarios", "conf/scenarios.conf");
+    assertEquals(0, whatIf.exitCode(), whatIf.output());
+    assertTrue(whatIf.output().matches("(?s).*\\nbaseline\\s+[0-9,]+\\s+0\\s+.*\\s0\\.00\\n.*"), whatIf.output());
+    for (String scenario : List.of("exit_review_relationship", "exit_review_and_cut_support", "reprice_aggressive")) {
+      assertTrue(whatIf.output().contains("\n" + scenario + " "), scenario + ": " + whatIf.output());
+    }
   }
 
   /**
@@ -77,7 +87,7 @@ class ReadmeRunIT {
         List.of(new File("notebooks/execute.sh").getAbsolutePath(), lakehouse.toString(), out.toString()), 30);
     assertEquals(0, notebooks.exitCode(), notebooks.output());
     for (String notebook : List.of("01_profitability_overview", "02_cost_to_serve", "03_referral_value",
-        "04_prospects_and_migration")) {
+        "04_prospects_and_migration", "05_keep_or_exit")) {
       String executed = Files.readString(out.resolve(notebook + ".ipynb"), StandardCharsets.UTF_8);
       // The printed output as the executed notebook stores it ("...\n" in a stream output); the source
       // line print("all checks passed") is stored as ...passed\") and does not match.
@@ -85,7 +95,7 @@ class ReadmeRunIT {
     }
     for (String plot : List.of("whale_curve.png", "company_pnl.png", "cost_to_serve_by_activity.png",
         "unused_capacity.png", "shapiro_quadrants.png", "referral_value_by_level.png", "prospect_scores.png",
-        "unprofitable_drivers.png")) {
+        "unprofitable_drivers.png", "scenario_profit_change.png", "scenario_pool_utilisation.png")) {
       assertTrue(Files.size(out.resolve(plot)) > 1000, plot);
     }
   }
@@ -107,7 +117,7 @@ class ReadmeRunIT {
 
   private static void copyConf(Path cwd) throws Exception {
     Files.createDirectories(cwd.resolve("conf"));
-    for (String file : List.of("application.conf", "cost-model.conf")) {
+    for (String file : List.of("application.conf", "cost-model.conf", "scenarios.conf")) {
       Files.copy(Path.of("conf", file), cwd.resolve("conf").resolve(file));
     }
   }
