@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 
+import io.profitlake.config.Scenario;
 import io.profitlake.config.Settings;
 import io.profitlake.costing.CostToServe;
 import io.profitlake.failure.ExitCode;
@@ -20,8 +21,9 @@ import io.profitlake.lakehouse.Views;
 import io.profitlake.profitability.Dimensions;
 import io.profitlake.profitability.Periods;
 import io.profitlake.prospect.ProspectScoring;
-import io.profitlake.scenario.ScenarioTables;
 import io.profitlake.sample.SampleFiles;
+import io.profitlake.scenario.ScenarioTables;
+import io.profitlake.scenario.ScenarioWindow;
 import io.profitlake.source.SourceCount;
 import io.profitlake.source.Sources;
 import io.profitlake.source.ValidatedSources;
@@ -181,7 +183,7 @@ public final class ProfitLakeJob {
    * replays read the configured sources (checked as a run checks them, nothing quarantined is written), and the
    * three scenario tables are replaced.
    */
-  public WhatIfResult whatIf(List<io.profitlake.config.Scenario> scenarios) {
+  public WhatIfResult whatIf(List<Scenario> scenarios) {
     settings.requireSources();
     String runId = "whatif-" + UUID.randomUUID();
     Lakehouse lakehouse = new Lakehouse(spark, settings.lakehouse());
@@ -214,9 +216,9 @@ public final class ProfitLakeJob {
           new Write(Tables.SCENARIO_CUSTOMER, result.customers(), List.of())),
           w -> lakehouse.write(w.table(), w.rows(), w.periods()));
       List<Row> summary = lakehouse.read(Tables.SCENARIO_SUMMARY)
-          .orderBy(col("scenario").notEqual(lit(io.profitlake.config.Scenario.BASELINE)), col("scenario"))
+          .orderBy(col("scenario").notEqual(lit(Scenario.BASELINE)), col("scenario"))
           .collectAsList();
-      return new WhatIfResult(runId, io.profitlake.scenario.ScenarioWindow.of(periods).periods(), summary);
+      return new WhatIfResult(runId, ScenarioWindow.of(periods).periods(), summary);
     }
   }
 

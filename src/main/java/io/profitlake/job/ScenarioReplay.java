@@ -86,8 +86,9 @@ final class ScenarioReplay {
       Dataset<Row> pnl = frames.keep(CustomerProfitability.withNetProfit(pipeline.componentsPerCustomer(costs)));
       replays.add(new ScenarioTables.Replay(scenario.name(), scenario.description(), pnl, costs.books(), exited, false));
     }
-    LOG.info("scenarios over {}: baseline{}", window.periods(),
-        scenarios.stream().map(s -> ", " + s.name()).reduce("", String::concat));
+    List<String> names = new ArrayList<>(List.of(Scenario.BASELINE));
+    scenarios.forEach(scenario -> names.add(scenario.name()));
+    LOG.info("scenarios over {}: {}", window.periods(), String.join(", ", names));
     return ScenarioTables.of(base, replays, window);
   }
 

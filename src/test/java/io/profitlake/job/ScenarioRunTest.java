@@ -157,6 +157,13 @@ class ScenarioRunTest extends CatalogTestBase {
         byScenario("scenario_summary", "customers_kept", "customers_exited", "company_profit",
             "change_in_company_profit", "sunk_acquisition_cost", "exited_allocated_cost", "bad_debt"));
 
+    // The BI view puts each scenario beside the baseline: exit X leaves X's 100,000.00 as unused capacity.
+    Row view = spark.sql("SELECT * FROM profitability.v_scenario_comparison WHERE scenario = 'exit_x'").first();
+    assertEquals(d("-521900.00"), view.getAs("baseline_company_profit"));
+    assertEquals(d("1000.00"), view.getAs("change_in_company_profit"));
+    assertEquals(d("100000.00"), view.getAs("unused_capacity_change"));
+    assertEquals(d("-100000.00"), view.getAs("cost_to_serve_change"));
+
     Map<String, List<Object>> customers = customers();
     assertEquals(List.of(true, d("0.00"), d("-101100.00"), d("101100.00")), customers.get("exit_x/X"));
     assertEquals(List.of(false, d("-274400.00"), d("-274400.00"), d("0.00")), customers.get("exit_x/C1"));
