@@ -9,7 +9,7 @@ import java.util.Optional;
 /**
  * A what-if of methods.md, "Scenarios": the run's computation replayed over the last 12 processed periods with
  * some customers gone, prices changed, pool capacity or cost cut, or activities re-engineered. Parsed and checked
- * at load ({@link ScenarioSettings}); a scenario without levers equals the baseline.
+ * at load ({@link ScenarioSettings}); a scenario without levers equals the baseline (ScenarioRunTest).
  *
  * @param exit who leaves at the start of the window, if anyone
  * @param priceChanges new net amounts per segment (empty: prices as they were)
@@ -36,11 +36,6 @@ public record Scenario(String name, String description, Optional<Exit> exit, Lis
     priceChanges = List.copyOf(priceChanges);
     pools = Map.copyOf(pools);
     activities = Map.copyOf(activities);
-  }
-
-  /** Whether no lever is set: the scenario must then equal the baseline to the cent. */
-  public boolean hasNoLevers() {
-    return exit.isEmpty() && priceChanges.isEmpty() && pools.isEmpty() && activities.isEmpty();
   }
 
   /**

@@ -1,9 +1,7 @@
 package io.profitlake.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.profitlake.insights.Actions;
 import io.profitlake.insights.Segments;
@@ -56,8 +54,9 @@ class ScenarioSettingsTest {
     assertEquals(new Scenario.PoolLever(Optional.empty(), Optional.of(BigDecimal.ONE)), cut.pools().get("call_centre"));
     assertEquals(new Scenario.TimeEquation(new BigDecimal("0.5"), Map.of("talk_minutes", new BigDecimal("0.75"))),
         cut.activities().get("answer_call"));
-    assertFalse(cut.hasNoLevers());
-    assertTrue(loaded.get(1).hasNoLevers());
+    Scenario nothing = loaded.get(1);
+    assertEquals(List.of(Optional.empty(), List.of(), Map.of(), Map.of()),
+        List.of(nothing.exit(), nothing.priceChanges(), nothing.pools(), nothing.activities()));
   }
 
   @Test
