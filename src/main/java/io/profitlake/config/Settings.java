@@ -19,6 +19,7 @@ public record Settings(
     Spark spark,
     CostModel costModel,
     List<Scenario> scenarios,
+    Clv clv,
     String fingerprint) {
 
   /** The sources of data-contracts.md, in the order they are read and reported. */
@@ -107,6 +108,27 @@ public record Settings(
    * profitlake.spark.code-generation: Spark's own code generation ({@code on}), queries evaluated interpreted
    * ({@code off}), or chosen from the size of the source files when the run starts ({@code auto}).
    */
+  /**
+   * Customer lifetime value (methods.md): the model's time unit, the horizon in months, the monthly discount rate
+   * and how many groups a fit reads before it samples customers.
+   *
+   * @param timeUnit {@code weeks} or {@code days}
+   */
+  public record Clv(String timeUnit, int months, BigDecimal monthlyDiscountRate, int maxFitGroups) {
+    public static final List<String> TIME_UNITS = List.of("weeks", "days");
+
+    public Clv {
+      if (!TIME_UNITS.contains(timeUnit)) {
+        throw new IllegalArgumentException("time unit " + timeUnit + " is not one of " + TIME_UNITS);
+      }
+    }
+
+    /** Days per unit: 7 for weeks, 1 for days. */
+    public int unitDays() {
+      return timeUnit.equals("weeks") ? 7 : 1;
+    }
+  }
+
   public enum CodeGeneration {
     AUTO, ON, OFF;
 
@@ -138,7 +160,8 @@ public record Settings(
     out.append("quarantine.max-rate=").append(quarantineMaxRate.toPlainString()).append('\n');
     out.append("pepper=").append(pepper.isPresent() ? "***" : "(not set)").append('\n');
     out.append("spark=").append(spark).append('\n');
-    out.append("cost-model=").append(costModel);
+    out.append("cost-model=").append(costModel).append('\n');
+    out.append("clv=").append(clv);
     for (Scenario scenario : scenarios) {
       out.append('\n').append("scenario ").append(scenario);
     }

@@ -103,7 +103,7 @@ public final class SettingsLoader {
     StrictConfig root =
         new StrictConfig(config.getConfig(ROOT), ROOT)
             .onlyKeys("time-zone", "lakehouse", "sources", "quarantine", "sample", "pepper", "spark", "cost-model",
-                "scenarios");
+                "scenarios", "clv");
     ZoneId zone = zone(root);
     Settings.Lakehouse lakehouse = lakehouse(root.child("lakehouse"));
     Map<String, Settings.SourceLocation> sources = sources(root.child("sources"));
@@ -116,7 +116,13 @@ public final class SettingsLoader {
     CostModel costModel = costModel(root.child("cost-model"));
     List<Scenario> scenarios = ScenarioSettings.scenarios(root, costModel);
     return new Settings(zone, lakehouse, sources, maxRate, sample, pepper, spark, costModel, scenarios,
-        fingerprint(config, pepper));
+        clv(root.child("clv")), fingerprint(config, pepper));
+  }
+
+  private static Settings.Clv clv(StrictConfig c) {
+    c.onlyKeys("time-unit", "months", "monthly-discount-rate", "max-fit-groups");
+    return new Settings.Clv(c.oneOf("time-unit", Settings.Clv.TIME_UNITS), c.intAtLeast("months", 1),
+        c.decimalBetween("monthly-discount-rate", BigDecimal.ZERO, BigDecimal.ONE), c.intAtLeast("max-fit-groups", 1));
   }
 
   private static ZoneId zone(StrictConfig root) {

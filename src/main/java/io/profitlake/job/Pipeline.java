@@ -155,6 +155,18 @@ final class Pipeline {
         List.of("net_amount", "cost_amount", "discount_amount"));
   }
 
+  /**
+   * Every accepted transaction line up to the last processed period, converted to the base currency: the purchase
+   * histories of the lifetime value, which reach back before the first processed period of a rerun.
+   */
+  Dataset<Row> transactionLinesToDate() {
+    Dataset<Row> lines = sources.accepted("transactions")
+        .withColumn("period", date_format(col("transaction_ts"), "yyyy-MM"))
+        .where(col("period").leq(lit(periods.last().toString())));
+    return Currency.toBase(lines, sources.accepted("fx_rates"), model.currency(), "period", "currency",
+        List.of("net_amount", "cost_amount"));
+  }
+
   /** Invoices with every amount in base currency, at the rate of the issue period. */
   private Dataset<Row> invoices() {
     Dataset<Row> invoices = sources.accepted("invoices").withColumn("_issue_period", date_format(col("issue_date"), "yyyy-MM"));

@@ -18,6 +18,7 @@ import io.profitlake.lakehouse.Lakehouse;
 import io.profitlake.lakehouse.TableSpec;
 import io.profitlake.lakehouse.Tables;
 import io.profitlake.lakehouse.Views;
+import io.profitlake.lifetime.LifetimeValue;
 import io.profitlake.profitability.Dimensions;
 import io.profitlake.profitability.Periods;
 import io.profitlake.prospect.ProspectScoring;
@@ -125,13 +126,20 @@ public final class ProfitLakeJob {
 
       // Snapshots over everything the lakehouse holds up to the last processed period, this run's rows included
       // (so they come after the customer P&L is written). Read by both: materialised once.
+      // The lifetime value fits come first: their groups are the only data the run brings to the driver.
+      clock.start("lifetime value fit");
+      LifetimeValue lifetimeValue = new LifetimeValue(settings.clv(), periods.last());
+      Dataset<Row> histories = frames.keep(lifetimeValue.histories(pipeline.transactionLinesToDate()));
+      LifetimeValue.Fits fits = lifetimeValue.fit(histories);
       clock.start("customer value and prospect scores");
       String asOf = periods.last().toString();
       Dataset<Row> upToLast = frames.keep(lakehouse.read(profitabilityTable).where(col(Tables.PERIOD).leq(lit(asOf))));
       writeAll(lakehouse, runLog, List.of(
           new Write(Tables.CUSTOMER_VALUE, CustomerValue.asOf(upToLast, asOf), List.of()),
           new Write(Tables.PROSPECT_SCORES, ProspectScoring.score(sources.accepted("customers"), upToLast,
-              sources.accepted("prospects"), settings.costModel().thresholds()), List.of())));
+              sources.accepted("prospects"), settings.costModel().thresholds()), List.of()),
+          new Write(Tables.CUSTOMER_LIFETIME_VALUE, lifetimeValue.customers(histories, upToLast, fits), List.of()),
+          new Write(Tables.CLV_MODEL, lifetimeValue.models(spark, fits), List.of())));
 
       // The baseline's figures are written: the scenarios replay them over the window with their levers.
       clock.start("scenarios");

@@ -4,6 +4,7 @@ import static io.profitlake.lakehouse.ColumnSpec.key;
 import static io.profitlake.lakehouse.ColumnSpec.of;
 import static org.apache.spark.sql.types.DataTypes.BooleanType;
 import static org.apache.spark.sql.types.DataTypes.DateType;
+import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
@@ -415,11 +416,70 @@ public final class Tables {
           key("net_profit_change", MONEY, "net_profit - baseline_net_profit"),
           runId()));
 
+  private static final DataType STATISTIC = DataTypes.createDecimalType(18, 6);
+
+  public static final TableSpec CUSTOMER_LIFETIME_VALUE = new TableSpec("customer_lifetime_value",
+      "What each customer is still worth (methods.md, Customer lifetime value): its purchase history as of the end "
+          + "of the last processed period and, from the BG/NBD and Gamma-Gamma fits of the run (clv_model), P(alive), "
+          + "the purchases and margin expected over the horizon and the discounted CLV, gross and net of its cost to "
+          + "serve. A purchase occasion is a day with an accepted SALE line; its margin is net_amount - cost_amount in "
+          + "base currency. Predictions are null when their fit did not converge. Replaced by every run.",
+      WriteMode.SNAPSHOT,
+      List.of(
+          key(CUSTOMER_ID, StringType, "Customer id (every customer with at least one purchase occasion up to the "
+              + "calibration end)"),
+          key("calibration_end", DateType, "E: the last day of the last processed period"),
+          key("x", LongType, "Repeat purchase occasions: occasions up to calibration_end - 1"),
+          key("t_x", STATISTIC, "Time from the first to the last occasion, in time_unit"),
+          key("T", STATISTIC, "Time from the first occasion to calibration_end, in time_unit"),
+          of("m_x", MONEY, "Mean margin of the x repeat occasions (the first excluded); null when x = 0"),
+          of("p_alive", STATISTIC, "Probability that the customer is still active (BG/NBD)"),
+          of("expected_purchases_h", STATISTIC, "Expected purchase occasions over the horizon (months x 4.345 weeks)"),
+          of("expected_margin_per_purchase", MONEY, "E[Z]: expected margin per occasion (Gamma-Gamma); the population "
+              + "mean when x = 0 or m_x <= 0"),
+          of("expected_gross_margin_h", MONEY, "expected_margin_per_purchase x expected_purchases_h: the undiscounted CLV"),
+          of("clv_discounted", MONEY, "Expected margin of each month of the horizon, discounted at its end"),
+          key("cost_per_occasion", MONEY, "(t12m cost_to_serve + t12m commissions) / occasions in those 12 periods, or "
+              + "over every period when it had none in them; HALF_EVEN to cents. Assumes the cost to serve grows with "
+              + "the purchases"),
+          of("clv_net_discounted", MONEY, "Like clv_discounted with (expected_margin_per_purchase - cost_per_occasion) "
+              + "per occasion: negative while clv_discounted is positive means worth its margin, not its service"),
+          key("horizon", STATISTIC, "H = months x one month (4.345 weeks or 30.415 days), in time_unit"),
+          key("months", IntegerType, "K: months of the horizon (clv.months)"),
+          key("monthly_discount_rate", STATISTIC, "d (clv.monthly-discount-rate)"),
+          key("time_unit", StringType, "weeks or days (clv.time-unit)"),
+          runId()));
+
+  public static final TableSpec CLV_MODEL = new TableSpec("clv_model",
+      "The lifetime value models fitted by the run: BG/NBD (purchase occasions; r, alpha, a, b) and Gamma-Gamma "
+          + "(margin per occasion; p, q, v), by maximum likelihood over grouped purchase histories. A model that did "
+          + "not converge gives no predictions. Replaced by every run.",
+      WriteMode.SNAPSHOT,
+      List.of(
+          key("model", StringType, "bgnbd or gamma_gamma"),
+          key("params", DataTypes.createMapType(StringType, DoubleType, false), "Parameter name to value where the "
+              + "search stopped (empty when there was nothing to fit)"),
+          of("log_likelihood", DoubleType, "Log-likelihood of the fitted customers at params"),
+          key("iterations", IntegerType, "Optimiser iterations"),
+          key("converged", BooleanType, "Whether the gradient of LL/N fell below 1e-9 within 1,000 iterations (and, "
+              + "for BG/NBD, a + b > 1; for Gamma-Gamma, q > 1)"),
+          of("message", StringType, "Why it did not converge; null when it did"),
+          key("customers", LongType, "Customers the fit used (gamma_gamma: x > 0 and m_x > 0)"),
+          key("groups", LongType, "Distinct groups the fit read: (x, t_x, T) or (x, sum of repeat margins)"),
+          key("sample_fraction", DoubleType, "Share of customers fitted: 1, or 1/2^n when the groups exceeded "
+              + "clv.max-fit-groups"),
+          of("x_margin_correlation", DoubleType, "gamma_gamma: Pearson's correlation of x and m_x over the fitted "
+              + "customers (the model assumes independence)"),
+          key("time_unit", StringType, "weeks or days"),
+          key("calibration_end", DateType, "The last day of the last processed period"),
+          runId()));
+
   /** Every table this version writes, in creation order. */
   public static List<TableSpec> all(List<String> activityColumns) {
     return List.of(QUARANTINE, JOB_RUNS, DIM_CUSTOMER, DIM_PERIOD, customerProfitability(activityColumns), COST_TO_SERVE,
         COST_POOL_RECONCILIATION, REFERRAL_ATTRIBUTION, PROFITABILITY_MIGRATION, WHALE_CURVE, WHALE_CURVE_SUMMARY,
-        CUSTOMER_VALUE, PROSPECT_SCORES, SCENARIO_SUMMARY, SCENARIO_POOL_IMPACT, SCENARIO_CUSTOMER);
+        CUSTOMER_VALUE, PROSPECT_SCORES, SCENARIO_SUMMARY, SCENARIO_POOL_IMPACT, SCENARIO_CUSTOMER, CUSTOMER_LIFETIME_VALUE,
+        CLV_MODEL);
   }
 
 }

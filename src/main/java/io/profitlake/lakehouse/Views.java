@@ -68,8 +68,20 @@ public final class Views {
           + "s.sunk_acquisition_cost, s.referral_value_at_risk "
           + "FROM %s.scenario_summary s JOIN %s.scenario_summary b ON b.scenario = 'baseline'");
 
+  public static final View CUSTOMER_LIFETIME_VALUE = new View("v_customer_lifetime_value",
+      "What each customer is still worth beside what it earned: lifetime value gross and net of its cost to serve "
+          + "(customer_lifetime_value) with its name, t12m net profit, status, segment and action (customer_value). "
+          + "worth_margin_not_service: a positive CLV that turns negative net of the cost to serve.",
+      "SELECT l.customer_id, d.customer_name, d.industry, d.region, d.size_band, l.calibration_end, l.x, l.t_x, l.T, "
+          + "l.m_x, l.p_alive, l.expected_purchases_h, l.expected_margin_per_purchase, l.clv_discounted, "
+          + "l.cost_per_occasion, l.clv_net_discounted, "
+          + "(l.clv_discounted > 0 AND l.clv_net_discounted < 0) AS worth_margin_not_service, "
+          + "v.t12m_net_profit, v.lifetime_net_profit, v.status, v.segment, v.recommended_action "
+          + "FROM %s.customer_lifetime_value l LEFT JOIN %s.dim_customer d ON d.customer_id = l.customer_id "
+          + "LEFT JOIN %s.customer_value v ON v.customer_id = l.customer_id");
+
   public static final List<View> ALL = List.of(CUSTOMER_LEAGUE, COMPANY_PNL, COST_TO_SERVE_BY_ACTIVITY,
-      SCENARIO_COMPARISON);
+      SCENARIO_COMPARISON, CUSTOMER_LIFETIME_VALUE);
 
   /**
    * Creates every view the database lacks and replaces every one that differs from its declaration.

@@ -39,8 +39,19 @@ class SettingsValidationTest {
 
   @Test
   void unknownTopLevelKey() {
-    assertEquals("unknown key profitlake.quarantaine: allowed keys under profitlake are [cost-model, lakehouse, "
+    assertEquals("unknown key profitlake.quarantaine: allowed keys under profitlake are [clv, cost-model, lakehouse, "
         + "pepper, quarantine, sample, scenarios, sources, spark, time-zone]", error("profitlake.quarantaine.max-rate = 0.1"));
+  }
+
+  @Test
+  void lifetimeValueKeysAreChecked() {
+    assertEquals("profitlake.clv.time-unit = months: must be one of [weeks, days]",
+        error("profitlake.clv.time-unit = months"));
+    assertEquals("profitlake.clv.months = 0: must be a whole number >= 1", error("profitlake.clv.months = 0"));
+    assertEquals("profitlake.clv.monthly-discount-rate = 1.5: must be between 0 and 1",
+        error("profitlake.clv.monthly-discount-rate = 1.5"));
+    assertEquals("unknown key profitlake.clv.horizon: allowed keys under profitlake.clv are [max-fit-groups, "
+        + "monthly-discount-rate, months, time-unit]", error("profitlake.clv.horizon = 12"));
   }
 
   @Test

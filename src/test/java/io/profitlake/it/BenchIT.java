@@ -48,7 +48,7 @@ class BenchIT {
       }
       assertEquals(List.of("prepare the lakehouse", "read and check sources", "periods and transaction lines",
           "cost to serve", "customer P&L", "referral attribution", "insights", "write tables",
-          "customer value and prospect scores", "scenarios", "views and clean-up"), stages);
+          "lifetime value fit", "customer value and prospect scores", "scenarios", "views and clean-up"), stages);
       // The stages split the job's wall time.
       double job = size.get("job_seconds").asDouble();
       assertEquals(job, inStages, 0.02 * job + 0.5, inStages + " s in stages");

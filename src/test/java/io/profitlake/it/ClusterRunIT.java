@@ -147,7 +147,7 @@ class ClusterRunIT {
         .getOrCreate();
     try (Stream<Path> tables = Files.list(expected)) {
       List<String> names = tables.map(t -> t.getFileName().toString()).filter(n -> !n.equals("job_runs")).sorted().toList();
-      assertEquals(16 - 1, names.size(), "tables: " + names);
+      assertEquals(18 - 1, names.size(), "tables: " + names);
       for (String name : names) {
         Dataset<Row> want = contents(spark, expected.resolve(name));
         Dataset<Row> got = contents(spark, actual.resolve(name));

@@ -49,7 +49,7 @@ class ReadmeRunIT {
     for (String table : List.of("customer_profitability", "dim_customer", "dim_period", "job_runs", "quarantine",
         "cost_to_serve", "cost_pool_reconciliation", "referral_attribution", "profitability_migration", "whale_curve",
         "whale_curve_summary", "customer_value", "prospect_scores", "scenario_summary", "scenario_pool_impact",
-        "scenario_customer")) {
+        "scenario_customer", "customer_lifetime_value", "clv_model")) {
       assertTrue(Files.isDirectory(tables.resolve(table).resolve("_delta_log")), table);
     }
     assertTrue(Files.isDirectory(cwd.resolve("data/sample/transactions")));
@@ -87,7 +87,7 @@ class ReadmeRunIT {
         List.of(new File("notebooks/execute.sh").getAbsolutePath(), lakehouse.toString(), out.toString()), 30);
     assertEquals(0, notebooks.exitCode(), notebooks.output());
     for (String notebook : List.of("01_profitability_overview", "02_cost_to_serve", "03_referral_value",
-        "04_prospects_and_migration", "05_keep_or_exit")) {
+        "04_prospects_and_migration", "05_keep_or_exit", "06_lifetime_value")) {
       String executed = Files.readString(out.resolve(notebook + ".ipynb"), StandardCharsets.UTF_8);
       // The printed output as the executed notebook stores it ("...\n" in a stream output); the source
       // line print("all checks passed") is stored as ...passed\") and does not match.
@@ -95,7 +95,8 @@ class ReadmeRunIT {
     }
     for (String plot : List.of("whale_curve.png", "company_pnl.png", "cost_to_serve_by_activity.png",
         "unused_capacity.png", "shapiro_quadrants.png", "referral_value_by_level.png", "prospect_scores.png",
-        "unprofitable_drivers.png", "scenario_profit_change.png", "scenario_pool_utilisation.png")) {
+        "unprofitable_drivers.png", "scenario_profit_change.png", "scenario_pool_utilisation.png",
+        "clv_cdnow_holdout.png", "clv_against_t12m_net_profit.png")) {
       assertTrue(Files.size(out.resolve(plot)) > 1000, plot);
     }
   }
