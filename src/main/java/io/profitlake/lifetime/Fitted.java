@@ -3,6 +3,8 @@ package io.profitlake.lifetime;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.spark.sql.Row;
 
 /**
@@ -30,19 +32,8 @@ public record Fitted<M extends Serializable>(Optional<M> model, double[] paramet
     }
     MaximumLikelihood.Outcome outcome = MaximumLikelihood.maximise(4,
         (theta, gradient) -> BgNbd.meanLogLikelihood(theta, histories, gradient));
-    double[] params = exp(outcome.theta());
-    double ll = outcome.meanLogLikelihood() * histories.customers();
-    long customers = (long) histories.customers();
-    if (!outcome.converged()) {
-      return new Fitted<>(Optional.empty(), params, ll, outcome.iterations(), false, customers, histories.size(),
-          outcome.reason());
-    }
-    BgNbd model = BgNbd.fromLog(outcome.theta());
-    if (!model.predictsPurchases()) {
-      return new Fitted<>(Optional.empty(), params, ll, outcome.iterations(), false, customers, histories.size(),
-          "a + b <= 1: the series for the expected purchases needs a + b > 1");
-    }
-    return new Fitted<>(Optional.of(model), params, ll, outcome.iterations(), true, customers, histories.size(), "");
+    return of(outcome, histories.customers(), histories.size(), BgNbd::fromLog, BgNbd::predictsPurchases,
+        "a + b <= 1: the series for the expected purchases needs a + b > 1");
   }
 
   /** Gamma-Gamma over groups (x, s_x cents, customers) with x > 0 and s_x > 0: converged only with q > 1. */
@@ -53,19 +44,28 @@ public record Fitted<M extends Serializable>(Optional<M> model, double[] paramet
     }
     MaximumLikelihood.Outcome outcome = MaximumLikelihood.maximise(3,
         (theta, gradient) -> GammaGamma.meanLogLikelihood(theta, margins, gradient));
+    return of(outcome, margins.customers(), margins.size(), GammaGamma::fromLog, GammaGamma::hasMean,
+        "q <= 1: the margin per purchase has no finite mean");
+  }
+
+  /**
+   * The fit as clv_model records it: a model only when the search converged and the model can predict.
+   *
+   * @param usable whether the fitted model gives finite predictions; else {@code unusable} says why not
+   */
+  private static <M extends Serializable> Fitted<M> of(MaximumLikelihood.Outcome outcome, double customers, int groups,
+      Function<double[], M> model, Predicate<M> usable, String unusable) {
     double[] params = exp(outcome.theta());
-    double ll = outcome.meanLogLikelihood() * margins.customers();
-    long customers = (long) margins.customers();
+    double ll = outcome.meanLogLikelihood() * customers;
     if (!outcome.converged()) {
-      return new Fitted<>(Optional.empty(), params, ll, outcome.iterations(), false, customers, margins.size(),
+      return new Fitted<>(Optional.empty(), params, ll, outcome.iterations(), false, (long) customers, groups,
           outcome.reason());
     }
-    GammaGamma model = GammaGamma.fromLog(outcome.theta());
-    if (!model.hasMean()) {
-      return new Fitted<>(Optional.empty(), params, ll, outcome.iterations(), false, customers, margins.size(),
-          "q <= 1: the margin per purchase has no finite mean");
+    M fitted = model.apply(outcome.theta());
+    if (!usable.test(fitted)) {
+      return new Fitted<>(Optional.empty(), params, ll, outcome.iterations(), false, (long) customers, groups, unusable);
     }
-    return new Fitted<>(Optional.of(model), params, ll, outcome.iterations(), true, customers, margins.size(), "");
+    return new Fitted<>(Optional.of(fitted), params, ll, outcome.iterations(), true, (long) customers, groups, "");
   }
 
   /** Pearson's correlation of x and m_x over the groups of a Gamma-Gamma fit (null when either is constant). */

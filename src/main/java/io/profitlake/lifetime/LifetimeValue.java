@@ -112,15 +112,17 @@ public final class LifetimeValue {
     Sampled purchases = sampledGroups(histories, List.of(col(X), col(TX_DAYS), col(T_DAYS)), lit(true));
     Sampled margins = sampledGroups(histories, List.of(col(X), col(REPEAT_CENTS)),
         col(X).gt(0).and(col(REPEAT_CENTS).gt(0)));
+    long started = System.nanoTime();
     Fitted<BgNbd> bgNbd = Fitted.bgNbd(purchases.groups(), settings.unitDays());
     Fitted<GammaGamma> gammaGamma = Fitted.gammaGamma(margins.groups());
+    double fitSeconds = (System.nanoTime() - started) / 1e9;
     warnUnlessConverged("BG/NBD", bgNbd);
     warnUnlessConverged("Gamma-Gamma", gammaGamma);
     LOG.info("lifetime value fits: BG/NBD {} after {} iterations on {} customers in {} groups (fraction {}); "
-            + "Gamma-Gamma {} after {} iterations on {} customers in {} groups (fraction {})",
+            + "Gamma-Gamma {} after {} iterations on {} customers in {} groups (fraction {}); {} s on the driver",
         bgNbd.model().map(Object::toString).orElse("none"), bgNbd.iterations(), bgNbd.customers(), bgNbd.groups(),
         purchases.fraction(), gammaGamma.model().map(Object::toString).orElse("none"), gammaGamma.iterations(),
-        gammaGamma.customers(), gammaGamma.groups(), margins.fraction());
+        gammaGamma.customers(), gammaGamma.groups(), margins.fraction(), String.format("%.1f", fitSeconds));
     return new Fits(bgNbd, gammaGamma, purchases.fraction(), margins.fraction(),
         Fitted.marginCorrelation(margins.groups()));
   }

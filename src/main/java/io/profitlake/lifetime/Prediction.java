@@ -48,6 +48,11 @@ final class Prediction implements UDF6<Long, Integer, Integer, Long, BigDecimal,
 
     /** Sum over k of (E[Y(k s)] - E[Y((k-1) s)]) / (1 + d)^k: the CLV per unit of margin per purchase. */
     double discountedPurchases(BgNbd model, long x, double tx, double bigT) {
+      return purchases(model, x, tx, bigT)[0];
+    }
+
+    /** {discounted purchases, E[Y(H)]}: the last step's cumulative value is the undiscounted count over H. */
+    double[] purchases(BgNbd model, long x, double tx, double bigT) {
       double previous = 0;
       double sum = 0;
       for (int k = 1; k <= months; k++) {
@@ -55,7 +60,7 @@ final class Prediction implements UDF6<Long, Integer, Integer, Long, BigDecimal,
         sum += (cumulative - previous) / Math.pow(1 + monthlyDiscountRate, k);
         previous = cumulative;
       }
-      return sum;
+      return new double[] {sum, previous};
     }
   }
 
@@ -96,12 +101,13 @@ final class Prediction implements UDF6<Long, Integer, Integer, Long, BigDecimal,
     BigDecimal clv = null;
     BigDecimal clvNet = null;
     if (purchases != null) {
-      double eyh = purchases.expectedPurchases(horizon.length(), x, tx, bigT);
+      double[] steps = horizon.purchases(purchases, x, tx, bigT);
+      double discounted = steps[0];
+      double eyh = steps[1];
       pAlive = decimal(purchases.probabilityAlive(x, tx, bigT), 6);
       expectedPurchases = decimal(eyh, 6);
       if (margins != null) {
         double ez = margins.expectedMargin(x, x == 0 ? 0 : repeatCents / (100.0 * x));
-        double discounted = horizon.discountedPurchases(purchases, x, tx, bigT);
         marginPerPurchase = decimal(ez, 2);
         grossMargin = decimal(ez * eyh, 2);
         clv = decimal(ez * discounted, 2);

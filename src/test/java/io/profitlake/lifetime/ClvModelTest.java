@@ -111,6 +111,23 @@ class ClvModelTest {
   }
 
   @Test
+  void daysInsteadOfWeeksOnlyRescaleAlphaAndLeaveTheValueAlone() {
+    // t_x and T 7 times larger: the likelihood has the same maximum with alpha 7 times larger (r, a, b unchanged),
+    // and a month is 30.415 days = 7 x 4.345 weeks, so every prediction over the horizon is the same.
+    BgNbd weeks = Fitted.bgNbd(historyGroups(), 7).model().orElseThrow();
+    BgNbd days = Fitted.bgNbd(historyGroups(), 1).model().orElseThrow();
+    assertRelative(weeks.r(), days.r(), 1e-7, "r");
+    assertRelative(7 * weeks.alpha(), days.alpha(), 1e-7, "alpha");
+    assertRelative(weeks.a(), days.a(), 1e-7, "a");
+    assertRelative(weeks.b(), days.b(), 1e-7, "b");
+    Prediction.Horizon inWeeks = new Prediction.Horizon(7, 12, 0.01);
+    Prediction.Horizon inDays = new Prediction.Horizon(1, 12, 0.01);
+    assertRelative(7 * inWeeks.length(), inDays.length(), 1e-12, "horizon");
+    assertRelative(inWeeks.discountedPurchases(weeks, 2, 213 / 7.0, 272 / 7.0),
+        inDays.discountedPurchases(days, 2, 213, 272), 1e-6, "discounted purchases of customer 1");
+  }
+
+  @Test
   void gammaGammaFitOnCdnowGivesThePublishedParameters() {
     List<Row> groups = marginGroups();
     Fitted<GammaGamma> fit = Fitted.gammaGamma(groups);
