@@ -105,10 +105,6 @@ public record Settings(
   }
 
   /**
-   * profitlake.spark.code-generation: Spark's own code generation ({@code on}), queries evaluated interpreted
-   * ({@code off}), or chosen from the size of the source files when the run starts ({@code auto}).
-   */
-  /**
    * Customer lifetime value (methods.md): the model's time unit, the horizon in months, the monthly discount rate
    * and how many groups a fit reads before it samples customers.
    *
@@ -129,6 +125,10 @@ public record Settings(
     }
   }
 
+  /**
+   * profitlake.spark.code-generation: Spark's own code generation ({@code on}), queries evaluated interpreted
+   * ({@code off}), or chosen from the size of the source files when the run starts ({@code auto}).
+   */
   public enum CodeGeneration {
     AUTO, ON, OFF;
 

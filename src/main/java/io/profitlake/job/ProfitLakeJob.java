@@ -124,13 +124,15 @@ public final class ProfitLakeJob {
           new Write(Tables.WHALE_CURVE, WhaleCurve.points(pnl.profitability()), periods.names()),
           new Write(Tables.WHALE_CURVE_SUMMARY, WhaleCurve.summary(pnl.profitability()), periods.names())));
 
-      // Snapshots over everything the lakehouse holds up to the last processed period, this run's rows included
-      // (so they come after the customer P&L is written). Read by both: materialised once.
-      // The lifetime value fits come first: their groups are the only data the run brings to the driver.
+      // The lifetime value fits: their groups are the only data the run brings to the driver. The histories are
+      // read by the fits and the predictions: materialised once.
       clock.start("lifetime value fit");
       LifetimeValue lifetimeValue = new LifetimeValue(settings.clv(), periods.last());
       Dataset<Row> histories = frames.keep(lifetimeValue.histories(pipeline.transactionLinesToDate()));
       LifetimeValue.Fits fits = lifetimeValue.fit(histories);
+
+      // Snapshots over everything the lakehouse holds up to the last processed period, this run's rows included
+      // (so they come after the customer P&L is written). Read by several: materialised once.
       clock.start("customer value and prospect scores");
       String asOf = periods.last().toString();
       Dataset<Row> upToLast = frames.keep(lakehouse.read(profitabilityTable).where(col(Tables.PERIOD).leq(lit(asOf))));
