@@ -188,13 +188,7 @@ class CdnowAcceptanceTest extends CatalogTestBase {
         mle.at("/gamma_gamma/v").asDouble());
     LifetimeValue lifetimeValue = new LifetimeValue(settings.clv(), YearMonth.of(1997, 9));
     Map<String, Row> histories = new HashMap<>();
-    Row[] all = (Row[]) lifetimeValue.histories(spark.read().option("header", "true")
-            .schema("transaction_id string, order_id string, customer_id string, transaction_ts timestamp, "
-                + "product_id string, quantity decimal(18,4), unit_price decimal(18,4), discount_amount decimal(18,2), "
-                + "net_amount decimal(18,2), cost_amount decimal(18,2), currency string, channel string, "
-                + "sales_rep_id string, transaction_type string")
-            .csv(workDir.resolve("in").resolve("transactions").toString()))
-        .collect();
+    Row[] all = (Row[]) lifetimeValue.histories(transactions()).collect();
     for (Row row : all) {
       histories.put(row.getAs("customer_id"), row);
     }
@@ -232,6 +226,82 @@ class CdnowAcceptanceTest extends CatalogTestBase {
       checked++;
     }
     assertEquals(2357, checked);
+  }
+
+  /** The run's transaction lines, read back from the CSV the test wrote (amounts in USD, the base currency). */
+  private static org.apache.spark.sql.Dataset<Row> transactions() {
+    return spark.read().option("header", "true")
+        .schema("transaction_id string, order_id string, customer_id string, transaction_ts timestamp, "
+            + "product_id string, quantity decimal(18,4), unit_price decimal(18,4), discount_amount decimal(18,2), "
+            + "net_amount decimal(18,2), cost_amount decimal(18,2), currency string, channel string, "
+            + "sales_rep_id string, transaction_type string")
+        .csv(workDir.resolve("in").resolve("transactions").toString());
+  }
+
+  @Test
+  void aboveMaxFitGroupsTheFitSamplesCustomersByHashAndStillPredictsForEveryone() {
+    // 1,016 groups for 2,357 customers; at most 400 allowed. Spark's hash(customer_id) mod 2^n = 0 keeps about
+    // 1/2^n of the customers: n = 1 leaves about 600 groups, n = 2 about 350.
+    LifetimeValue sampled = new LifetimeValue(new Settings.Clv("weeks", 12, new BigDecimal("0.01"), 400),
+        YearMonth.of(1997, 9));
+    org.apache.spark.sql.Dataset<Row> histories = sampled.histories(transactions()).cache();
+    try {
+      LifetimeValue.Fits fits = sampled.fit(histories);
+      long n = 0;
+      long groups;
+      long kept;
+      do {
+        n++;
+        String where = "pmod(hash(customer_id), " + (1L << n) + ") = 0";
+        groups = histories.where(where).select("x", "t_x_days", "T_days").distinct().count();
+        kept = histories.where(where).count();
+      } while (groups > 400);
+      assertEquals(1.0 / (1L << n), fits.purchasesFraction());
+      assertEquals(kept, fits.purchases().customers());
+      assertEquals(groups, fits.purchases().groups());
+      assertTrue(fits.purchases().converged(), fits.purchases().reason());
+      // 946 customers in 760 groups fit under 400 only with a sample too.
+      assertTrue(fits.marginsFraction() < 1, "gamma_gamma fraction " + fits.marginsFraction());
+      assertTrue(fits.margins().groups() <= 400);
+      // Predictions cover every customer, sampled or not.
+      org.apache.spark.sql.Dataset<Row> customers = sampled.customers(histories,
+          spark.table("profitability.customer_profitability"), fits);
+      assertEquals(2357, customers.where("p_alive IS NOT NULL AND clv_discounted IS NOT NULL").count());
+    } finally {
+      histories.unpersist();
+    }
+  }
+
+  @Test
+  void aFitThatCannotConvergeIsWrittenSoWithoutPredictions() {
+    // Only the first purchase day of each customer: nobody buys twice, so BG/NBD cannot estimate a and b and
+    // Gamma-Gamma has no one to fit.
+    LifetimeValue lifetimeValue = new LifetimeValue(settings.clv(), YearMonth.of(1997, 9));
+    org.apache.spark.sql.Dataset<Row> firstDays = transactions().withColumn("day", org.apache.spark.sql.functions
+        .to_date(org.apache.spark.sql.functions.col("transaction_ts")))
+        .withColumn("first", org.apache.spark.sql.functions.min("day").over(
+            org.apache.spark.sql.expressions.Window.partitionBy("customer_id")))
+        .where("day = first").drop("day", "first");
+    org.apache.spark.sql.Dataset<Row> histories = lifetimeValue.histories(firstDays);
+    LifetimeValue.Fits fits = lifetimeValue.fit(histories);
+    Map<String, Row> written = new HashMap<>();
+    for (Row row : lifetimeValue.models(spark, fits).collectAsList()) {
+      written.put(row.getAs("model"), row);
+    }
+    assertEquals(false, written.get("bgnbd").getAs("converged"));
+    assertEquals("no customer with a repeat occasion: the dropout parameters a and b cannot be estimated",
+        written.get("bgnbd").getAs("message"));
+    assertEquals(false, written.get("gamma_gamma").getAs("converged"));
+    assertEquals("no customer with a repeat occasion and a positive mean margin", written.get("gamma_gamma").getAs("message"));
+    List<Row> customers = lifetimeValue.customers(histories, spark.table("profitability.customer_profitability"), fits)
+        .collectAsList();
+    assertEquals(2357, customers.size());
+    for (Row row : customers) {
+      assertEquals(0L, row.<Long>getAs("x"));
+      assertTrue(row.isNullAt(row.fieldIndex("p_alive")));
+      assertTrue(row.isNullAt(row.fieldIndex("clv_discounted")));
+      assertTrue(row.isNullAt(row.fieldIndex("clv_net_discounted")));
+    }
   }
 
   @Test
