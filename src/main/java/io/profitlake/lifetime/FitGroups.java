@@ -49,8 +49,14 @@ final class FitGroups {
     }
   }
 
-  /** Gamma-Gamma groups (x, m_x) of the customers with x > 0 and m_x > 0. */
-  record Margins(long[] x, double[] meanMargin, double[] count, double customers) {
+  /**
+   * Gamma-Gamma groups (x, m_x) of the customers with x > 0 and m_x > 0, with what the likelihood reads of them
+   * that never changes during a fit: ln m_x per group, ln x per distinct x.
+   *
+   * @param distinctX the distinct x values, ascending; {@code xIndex[g]} points into it, as {@code lnX}
+   */
+  record Margins(long[] x, double[] meanMargin, double[] count, double customers, long[] distinctX, int[] xIndex,
+      double[] lnMeanMargin, double[] lnX) {
     int size() {
       return x.length;
     }
@@ -62,16 +68,24 @@ final class FitGroups {
       int size = rows.size();
       long[] x = new long[size];
       double[] mean = new double[size];
+      double[] lnMean = new double[size];
       double[] count = new double[size];
       double customers = 0;
       for (int g = 0; g < size; g++) {
         Row row = rows.get(g);
         x[g] = row.getLong(0);
         mean[g] = row.getLong(1) / (100.0 * x[g]);
+        lnMean[g] = Math.log(mean[g]);
         count[g] = row.getLong(2);
         customers += count[g];
       }
-      return new Margins(x, mean, count, customers);
+      long[] distinct = Arrays.stream(x).distinct().sorted().toArray();
+      int[] index = new int[size];
+      for (int g = 0; g < size; g++) {
+        index[g] = Arrays.binarySearch(distinct, x[g]);
+      }
+      double[] lnX = Arrays.stream(distinct).mapToDouble(Math::log).toArray();
+      return new Margins(x, mean, count, customers, distinct, index, lnMean, lnX);
     }
 
     /** Pearson's correlation of x and m_x over the customers (null when either does not vary). */

@@ -47,23 +47,33 @@ public record GammaGamma(double p, double q, double v) implements Serializable {
     double lnGammaQ = Gamma.logGamma(q);
     double digammaQ = Gamma.digamma(q);
     double lnV = Math.log(v);
+    // The lnGamma and digamma terms depend on the group only through x: once per distinct x.
+    long[] xs = groups.distinctX();
+    double[] lnGammaRatio = new double[xs.length];
+    double[] digammaPxq = new double[xs.length];
+    double[] digammaPx = new double[xs.length];
+    for (int i = 0; i < xs.length; i++) {
+      double px = p * xs[i];
+      lnGammaRatio[i] = Gamma.logGamma(px + q) - Gamma.logGamma(px);
+      digammaPxq[i] = Gamma.digamma(px + q);
+      digammaPx[i] = Gamma.digamma(px);
+    }
     double sum = 0;
     double dp = 0;
     double dq = 0;
     double dv = 0;
     for (int g = 0; g < groups.size(); g++) {
-      long x = groups.x()[g];
+      int i = groups.xIndex()[g];
+      long x = xs[i];
       double m = groups.meanMargin()[g];
       double n = groups.count()[g];
       double px = p * x;
-      double lnM = Math.log(m);
-      double lnX = Math.log(x);
+      double lnM = groups.lnMeanMargin()[g];
+      double lnX = groups.lnX()[i];
       double lnVxm = Math.log(v + x * m);
-      double digammaPxq = Gamma.digamma(px + q);
-      sum += n * (Gamma.logGamma(px + q) - Gamma.logGamma(px) - lnGammaQ + q * lnV + (px - 1) * lnM + px * lnX
-          - (px + q) * lnVxm);
-      dp += n * x * (digammaPxq - Gamma.digamma(px) + lnM + lnX - lnVxm);
-      dq += n * (digammaPxq - digammaQ + lnV - lnVxm);
+      sum += n * (lnGammaRatio[i] - lnGammaQ + q * lnV + (px - 1) * lnM + px * lnX - (px + q) * lnVxm);
+      dp += n * x * (digammaPxq[i] - digammaPx[i] + lnM + lnX - lnVxm);
+      dq += n * (digammaPxq[i] - digammaQ + lnV - lnVxm);
       dv += n * (q / v - (px + q) / (v + x * m));
     }
     double total = groups.customers();
