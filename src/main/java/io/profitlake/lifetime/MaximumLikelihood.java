@@ -32,6 +32,8 @@ import org.apache.commons.math3.util.Pair;
 final class MaximumLikelihood {
   static final double GRADIENT_TOLERANCE = 1e-9;
   static final int MAX_ITERATIONS = 1_000;
+  /** Where the conjugate gradient hands over to Levenberg-Marquardt. */
+  private static final double HANDOVER_TOLERANCE = 1e-5;
   /** Step in theta of the central differences of the gradient (the Hessian only steers the polish). */
   private static final double HESSIAN_STEP = 1e-5;
 
@@ -95,9 +97,9 @@ final class MaximumLikelihood {
   /** Conjugate gradient that stops at the criterion or where the likelihood no longer changes. */
   private static NonLinearConjugateGradientOptimizer climber(int dimensions, MeanLogLikelihood f) {
     ConvergenceChecker<PointValuePair> done = (iteration, previous, current) ->
-        small(gradient(f, current.getPoint())) || previous.getValue().equals(current.getValue());
+        near(gradient(f, current.getPoint())) || previous.getValue().equals(current.getValue());
     return new NonLinearConjugateGradientOptimizer(NonLinearConjugateGradientOptimizer.Formula.POLAK_RIBIERE, done,
-        1e-14, 1e-14, 1e-2);
+        1e-10, 1e-10, 1e-2);
   }
 
   /** theta -> (the gradient, its Jacobian = the Hessian by central differences of the analytic gradient). */
@@ -133,6 +135,11 @@ final class MaximumLikelihood {
       n[i] = -g[i];
     }
     return n;
+  }
+
+  /** Near enough the maximum for Levenberg-Marquardt's quadratic convergence to take over. */
+  private static boolean near(double[] gradient) {
+    return Arrays.stream(gradient).allMatch(component -> Math.abs(component) < HANDOVER_TOLERANCE);
   }
 
   private static boolean small(double[] gradient) {

@@ -103,6 +103,10 @@ class CdnowAcceptanceTest extends CatalogTestBase {
     return row.<BigDecimal>getAs(column).doubleValue();
   }
 
+  private static void assertRounded(double expected, double actual, int places, String what) {
+    assertEquals(expected, actual, 0.5 * Math.pow(10, -places) + 1e-6 * Math.abs(expected), what);
+  }
+
   @Test
   void one_historiesEqualTheLifetimesSummary() {
     String[] csv = Cdnow.resource("cdnow_customers.csv").split("\n");
@@ -217,12 +221,13 @@ class CdnowAcceptanceTest extends CatalogTestBase {
         double expected = Double.parseDouble(f[4 + c]);
         assertEquals(expected, actual[c], Math.max(Math.abs(expected) * 1e-6, 1e-12), id + " column " + (4 + c));
       }
-      // The run's own fit equals the reference to about 1e-11, so the table rounds to the same cents and millionths.
+      // The table: the reference rounded (half a unit of the last place), give or take what separates the run's
+      // own fit from the reference (it stops at |gradient of LL/N| < 1e-9: parameters within about 1e-7).
       Row row = table.get(id);
-      assertEquals(Double.parseDouble(f[5]), decimal(row, "p_alive"), 1.01e-6, id);
-      assertEquals(Double.parseDouble(f[9]), decimal(row, "expected_purchases_h"), 1.01e-6, id);
-      assertEquals(Double.parseDouble(f[7]), decimal(row, "expected_margin_per_purchase"), 0.0051, id);
-      assertEquals(Double.parseDouble(f[10]), decimal(row, "clv_discounted"), 0.0051, id);
+      assertRounded(Double.parseDouble(f[5]), decimal(row, "p_alive"), 6, id);
+      assertRounded(Double.parseDouble(f[9]), decimal(row, "expected_purchases_h"), 6, id);
+      assertRounded(Double.parseDouble(f[7]), decimal(row, "expected_margin_per_purchase"), 2, id);
+      assertRounded(Double.parseDouble(f[10]), decimal(row, "clv_discounted"), 2, id);
       checked++;
     }
     assertEquals(2357, checked);

@@ -104,22 +104,24 @@ class ClvModelTest {
     assertEquals(1016, historyGroups().size());
     assertEquals(2357, ungrouped.groups());
     BgNbd single = ungrouped.model().orElseThrow();
-    assertRelative(grouped.r(), single.r(), 1e-7, "r");
-    assertRelative(grouped.alpha(), single.alpha(), 1e-7, "alpha");
-    assertRelative(grouped.a(), single.a(), 1e-7, "a");
-    assertRelative(grouped.b(), single.b(), 1e-7, "b");
+    // Both stop at |gradient of LL/N| < 1e-9: the same maximum to about 1e-7 relative.
+    assertRelative(grouped.r(), single.r(), 1e-6, "r");
+    assertRelative(grouped.alpha(), single.alpha(), 1e-6, "alpha");
+    assertRelative(grouped.a(), single.a(), 1e-6, "a");
+    assertRelative(grouped.b(), single.b(), 1e-6, "b");
   }
 
   @Test
   void daysInsteadOfWeeksOnlyRescaleAlphaAndLeaveTheValueAlone() {
     // t_x and T 7 times larger: the likelihood has the same maximum with alpha 7 times larger (r, a, b unchanged),
     // and a month is 30.415 days = 7 x 4.345 weeks, so every prediction over the horizon is the same.
+    // Each fit stops at |gradient of LL/N| < 1e-9, which pins the parameters to about 1e-7 relative on CDNOW.
     BgNbd weeks = Fitted.bgNbd(historyGroups(), 7).model().orElseThrow();
     BgNbd days = Fitted.bgNbd(historyGroups(), 1).model().orElseThrow();
-    assertRelative(weeks.r(), days.r(), 1e-7, "r");
-    assertRelative(7 * weeks.alpha(), days.alpha(), 1e-7, "alpha");
-    assertRelative(weeks.a(), days.a(), 1e-7, "a");
-    assertRelative(weeks.b(), days.b(), 1e-7, "b");
+    assertRelative(weeks.r(), days.r(), 1e-6, "r");
+    assertRelative(7 * weeks.alpha(), days.alpha(), 1e-6, "alpha");
+    assertRelative(weeks.a(), days.a(), 1e-6, "a");
+    assertRelative(weeks.b(), days.b(), 1e-6, "b");
     Prediction.Horizon inWeeks = new Prediction.Horizon(7, 12, 0.01);
     Prediction.Horizon inDays = new Prediction.Horizon(1, 12, 0.01);
     assertRelative(7 * inWeeks.length(), inDays.length(), 1e-12, "horizon");
