@@ -23,11 +23,11 @@ import org.apache.commons.math3.util.Pair;
 /**
  * Maximises a mean log-likelihood over log-parameters from theta = 0 without a penalty (methods.md, Fitting), with
  * Apache Commons Math, which Spark ships. Commons Math has no BFGS, so two of its optimisers share the work:
- * non-linear conjugate gradient (Polak-Ribiere, analytic gradient) climbs to the maximum; its line search compares
- * likelihood values, which stop changing in double precision while the gradient is still about 1e-7 (CDNOW), so
- * Levenberg-Marquardt then solves the score equations (gradient = 0, Jacobian = the Hessian from differences of
- * the analytic gradient) to the criterion of methods.md: every component of the gradient of LL/N below 1e-9,
- * within 1,000 iterations of both together.
+ * non-linear conjugate gradient (Polak-Ribiere, analytic gradient) climbs until the gradient is below 1e-5 (alone it
+ * stalls at about 1e-7 on CDNOW: its line search compares likelihood values, which stop changing in double precision
+ * there), then Levenberg-Marquardt solves the score equations (gradient = 0, Jacobian = the Hessian from
+ * differences of the analytic gradient) to the criterion of methods.md: every component of the gradient of LL/N
+ * below 1e-9, within 1,000 iterations of both together.
  */
 final class MaximumLikelihood {
   static final double GRADIENT_TOLERANCE = 1e-9;
