@@ -457,9 +457,16 @@ public final class Tables {
       WriteMode.SNAPSHOT,
       List.of(
           key("model", StringType, "bgnbd or gamma_gamma"),
-          key("params", DataTypes.createMapType(StringType, DoubleType, false), "Parameter name to value where the "
-              + "search stopped (empty when there was nothing to fit)"),
-          of("log_likelihood", DoubleType, "Log-likelihood of the fitted customers at params"),
+          of("r", DoubleType, "bgnbd: shape of the Gamma distribution of purchase rates (null for gamma_gamma, or "
+              + "when there was nothing to fit); where the search stopped when it did not converge"),
+          of("alpha", DoubleType, "bgnbd: scale of the Gamma distribution of purchase rates, in time_unit"),
+          of("a", DoubleType, "bgnbd: first shape of the Beta distribution of dropout probabilities"),
+          of("b", DoubleType, "bgnbd: second shape of the Beta distribution of dropout probabilities"),
+          of("p", DoubleType, "gamma_gamma: shape of the Gamma distribution of a customer's margin per occasion (null "
+              + "for bgnbd, or when there was nothing to fit)"),
+          of("q", DoubleType, "gamma_gamma: shape of the Gamma distribution of its scale across customers"),
+          of("v", DoubleType, "gamma_gamma: scale of the Gamma distribution of its scale across customers"),
+          of("log_likelihood", DoubleType, "Log-likelihood of the fitted customers at those parameters"),
           key("iterations", IntegerType, "Optimiser iterations"),
           key("converged", BooleanType, "Whether the gradient of LL/N fell below 1e-9 within 1,000 iterations (and, "
               + "for BG/NBD, a + b > 1; for Gamma-Gamma, q > 1)"),

@@ -25,9 +25,7 @@ import java.sql.Date;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -173,7 +171,13 @@ public final class LifetimeValue {
 
   private static final StructType MODEL_ROW = new StructType()
       .add("model", DataTypes.StringType, false)
-      .add("params", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType, false), false)
+      .add("r", DataTypes.DoubleType)
+      .add("alpha", DataTypes.DoubleType)
+      .add("a", DataTypes.DoubleType)
+      .add("b", DataTypes.DoubleType)
+      .add("p", DataTypes.DoubleType)
+      .add("q", DataTypes.DoubleType)
+      .add("v", DataTypes.DoubleType)
       .add("log_likelihood", DataTypes.DoubleType)
       .add("iterations", DataTypes.IntegerType, false)
       .add("converged", DataTypes.BooleanType, false)
@@ -185,15 +189,19 @@ public final class LifetimeValue {
       .add("time_unit", DataTypes.StringType, false)
       .add("calibration_end", DataTypes.DateType, false);
 
+  /** The parameter columns of clv_model, in order: BG/NBD's, then Gamma-Gamma's. */
+  private static final List<String> PARAMETERS = List.of("r", "alpha", "a", "b", "p", "q", "v");
+
   private Row modelRow(String model, Fitted<?> fit, List<String> names, double fraction, Double correlation, Date end) {
-    Map<String, Double> params = new LinkedHashMap<>();
-    for (int i = 0; i < fit.parameters().length; i++) {
-      params.put(names.get(i), fit.parameters()[i]);
+    List<Object> values = new ArrayList<>(List.of(model));
+    for (String parameter : PARAMETERS) {
+      int i = names.indexOf(parameter);
+      values.add(i >= 0 && i < fit.parameters().length ? fit.parameters()[i] : null);
     }
-    return RowFactory.create(model, params,
-        Double.isFinite(fit.logLikelihood()) ? fit.logLikelihood() : null, fit.iterations(), fit.converged(),
-        fit.converged() ? null : fit.reason(), fit.customers(), fit.groups(), fraction, correlation,
-        settings.timeUnit(), end);
+    values.addAll(java.util.Arrays.asList(Double.isFinite(fit.logLikelihood()) ? fit.logLikelihood() : null,
+        fit.iterations(), fit.converged(), fit.converged() ? null : fit.reason(), fit.customers(), fit.groups(),
+        fraction, correlation, settings.timeUnit(), end));
+    return RowFactory.create(values.toArray());
   }
 
   Prediction.Horizon horizon() {

@@ -88,7 +88,7 @@ class CdnowAcceptanceTest extends CatalogTestBase {
   }
 
   private static double param(String model, String name) {
-    return models.get(model).<scala.collection.Map<String, Double>>getAs("params").apply(name);
+    return models.get(model).<Double>getAs(name);
   }
 
   private static BgNbd fitted() {
@@ -138,6 +138,7 @@ class CdnowAcceptanceTest extends CatalogTestBase {
     assertEquals(2357L, bgnbd.<Long>getAs("customers"));
     assertEquals(1016L, bgnbd.<Long>getAs("groups"));
     assertEquals(1.0, bgnbd.<Double>getAs("sample_fraction"));
+    assertTrue(bgnbd.isNullAt(bgnbd.fieldIndex("p")), "gamma_gamma's parameters are null on the bgnbd row");
     assertEquals("weeks", bgnbd.getAs("time_unit"));
     assertEquals(java.sql.Date.valueOf("1997-09-30"), bgnbd.getAs("calibration_end"));
   }
