@@ -43,7 +43,8 @@ import picocli.CommandLine.Option;
     versionProvider = ProfitLakeCli.Version.class,
     description = "Customer profitability on Spark and Delta Lake: which customers make the company money.",
     subcommands = {ProfitLakeCli.Run.class, ProfitLakeCli.Generate.class, ProfitLakeCli.Validate.class,
-        ProfitLakeCli.Serve.class, ProfitLakeCli.WhatIf.class, ProfitLakeCli.Bench.class},
+        ProfitLakeCli.Serve.class, ProfitLakeCli.WhatIf.class, ProfitLakeCli.Report.class,
+        ProfitLakeCli.Bench.class},
     footerHeading = "%nExit codes:%n",
     footer = {
         "  0  success",
@@ -262,6 +263,46 @@ public final class ProfitLakeCli implements Callable<Integer> {
 
     private static String money(java.math.BigDecimal amount) {
       return String.format(java.util.Locale.ROOT, "%,.2f", amount);
+    }
+  }
+
+  @Command(name = "report", mixinStandardHelpOptions = true,
+      description = {"Write the management report of one period: a single HTML file that opens offline in any "
+          + "browser, with the whale curve, profit by decile, cost to serve and unused capacity, the Shapiro "
+          + "segments, status migrations, the best and worst customers with their actions, referral value, prospects "
+          + "and the scenarios when present. Every chart has a caption saying what to read from it and its numbers "
+          + "beneath. Reads the lakehouse only."})
+  static final class Report implements Callable<Integer> {
+    @CommandLine.Mixin
+    Common common = new Common();
+
+    @Option(names = "--out", defaultValue = "report", paramLabel = "DIR",
+        description = "Folder for the report (default: ${DEFAULT-VALUE}); the file is profitlake-report-<period>.html.")
+    File out;
+
+    @Option(names = "--period", paramLabel = "yyyy-MM",
+        description = "Period to report (default: the last period in the lakehouse).")
+    String period;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: profitlake.spark.master).")
+    String master;
+
+    @Override
+    public Integer call() {
+      Optional<YearMonth> requested = month("--period", period);
+      Settings settings = common.settings();
+      // Charts are drawn off screen: no display is needed (or used when there is one).
+      System.setProperty("java.awt.headless", "true");
+      SparkSession spark = LakehouseSession.create(settings, master, "ProfitLake report");
+      try {
+        io.profitlake.report.ManagementReport.Written written =
+            new io.profitlake.report.ManagementReport(spark, settings).write(requested, out.toPath());
+        System.out.printf("report of %s written to %s (%d figures, %,d bytes)%n", written.period(), written.file(),
+            written.figures(), written.bytes());
+        return ExitCode.SUCCESS.code();
+      } finally {
+        spark.stop();
+      }
     }
   }
 

@@ -65,9 +65,10 @@ public final class Segments {
   /**
    * The exact median of a ratio per period: the middle value, or the average of the two middle
    * values for an even count. Found by position in sorted order (a window per period), so it stays
-   * decimal and distributed (Spark's percentile functions work in double).
+   * decimal and distributed (Spark's percentile functions work in double). The report draws the same
+   * medians as the segments' dividing lines.
    */
-  static Dataset<Row> median(Dataset<Row> rows, String ratio, String as) {
+  public static Dataset<Row> median(Dataset<Row> rows, String ratio, String as) {
     return rows.where(col(ratio).isNotNull()).select(col("period"), col(ratio))
         .withColumn("_position", row_number().over(Window.partitionBy(col("period")).orderBy(col(ratio))))
         .withColumn("_count", count(lit(1)).over(Window.partitionBy(col("period"))))

@@ -41,6 +41,23 @@ class CliUsageTest {
   }
 
   @Test
+  void reportHelpNamesItsOptions() {
+    Outcome outcome = execute("report", "--help");
+    assertEquals(0, outcome.code());
+    for (String option : new String[] {"--period=yyyy-MM", "--out=DIR", "--config=FILE", "opens offline"}) {
+      assertTrue(outcome.out().contains(option), option + " missing from: " + outcome.out());
+    }
+  }
+
+  @Test
+  void reportRejectsABadPeriodBeforeSparkStarts() {
+    Outcome outcome = execute("report", "--period", "2025-6");
+    assertEquals(2, outcome.code());
+    assertEquals("profitlake: configuration error: --period 2025-6: expected a month as yyyy-MM, e.g. 2024-03",
+        outcome.err().strip());
+  }
+
+  @Test
   void unknownOptionIsAUsageError() {
     Outcome outcome = execute("run", "--form", "2024-01");
     assertEquals(2, outcome.code());
