@@ -2,13 +2,24 @@ package io.profitlake.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -20,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The README's first command, as a newcomer runs it: `bin/profitlake run` with no arguments, in a
  * folder holding only the project's conf/. It must generate the sample, build the lakehouse and
  * leave nothing else behind (no metastore_db, derby.log or spark-warehouse in the working folder).
- * Then every notebook runs on the lakehouse it made.
+ * Then the other README commands (validate, whatif, report), the report's numbers against the tables, the
+ * report in a browser, the tables through readers that are not Spark, and every notebook, all on the
+ * lakehouse it made.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReadmeRunIT {
@@ -70,6 +83,104 @@ class ReadmeRunIT {
     for (String scenario : List.of("exit_review_relationship", "exit_review_and_cut_support", "reprice_aggressive")) {
       assertTrue(whatIf.output().contains("\n" + scenario + " "), scenario + ": " + whatIf.output());
     }
+
+    // report draws the last period, scenarios included, into one HTML file under report/.
+    Launch.Result report = launch(cwd, "report");
+    assertEquals(0, report.exitCode(), report.output());
+    assertTrue(report.output().matches("(?s).*report of 2025-12 written to report/profitlake-report-2025-12\\.html "
+        + "\\(10 figures, [0-9,]+ bytes\\).*"), report.output());
+    Launch.Result noSuchPeriod = launch(cwd, "report", "--period", "2031-01");
+    assertEquals(2, noSuchPeriod.exitCode(), noSuchPeriod.output());
+    assertTrue(noSuchPeriod.output().contains("profitlake: configuration error: --period 2031-01 has no rows in "
+        + "customer_profitability; the lakehouse holds 2024-01..2025-12"), noSuchPeriod.output());
+  }
+
+  /** Each figure of the report shows what the tables hold, worked out again from their rows (ReportChecks). */
+  @Test
+  @Order(2)
+  void reportShowsTheTablesNumbers() throws Exception {
+    Path file = sampleRun.resolve("report/profitlake-report-2025-12.html");
+    Assumptions.assumeTrue(Files.isRegularFile(file), "the README run made no report");
+    ReportChecks checks = new ReportChecks(spark(), tables(), file, "2025-12");
+    checks.everyFigureDecodesAndIsExplained(List.of("whale-curve", "profit-by-decile", "cost-by-activity",
+        "unused-capacity", "segments", "migrations", "actions", "referral-value", "prospects", "scenarios"));
+    checks.whalePeakIsTheCustomersOwn();
+    checks.decilesAreTenthsOfTheRanking();
+    checks.costToServeAddsUp();
+    checks.segmentsAndTheirMedians();
+    checks.migrationsAreStatusChanges();
+    checks.actionsAndTheBestAndWorstCustomers();
+    checks.referralValueFromTheAttributions();
+    checks.prospectsByRecommendation();
+    checks.scenariosAsSummarised();
+  }
+
+  /**
+   * The report in a real browser (Debian's Chromium, driven by Playwright from the project's Python
+   * environment): every image decodes, no console or page error, no request beyond the file itself.
+   */
+  @Test
+  @Order(3)
+  void reportOpensInAHeadlessBrowser() throws Exception {
+    Path file = sampleRun.resolve("report/profitlake-report-2025-12.html");
+    Assumptions.assumeTrue(Files.isRegularFile(file), "the README run made no report");
+    String chromium = chromium();
+    Launch.Result opened = Launch.run(Path.of("").toAbsolutePath(), List.of(python(),
+        Path.of("src/test/python/open_report.py").toAbsolutePath().toString(), file.toString(), chromium), 5);
+    assertEquals(0, opened.exitCode(), opened.output());
+    assertTrue(opened.output().contains("\"images\": 10, \"broken_images\": []"), opened.output());
+  }
+
+  /**
+   * Every table read by two readers that are not Spark (delta-rs and DuckDB's Delta extension) has Spark's row
+   * count and money totals, and keeps the Delta protocol those readers support: reader version 1, writer
+   * version 2, no table features (README, "Query the tables without Spark").
+   */
+  @Test
+  @Order(4)
+  void openReadersSeeWhatSparkSees() throws Exception {
+    Path tables = tables();
+    Assumptions.assumeTrue(Files.isDirectory(tables), "the README run made no lakehouse");
+    Launch.Result read = Launch.run(Path.of("").toAbsolutePath(), List.of(python(),
+        Path.of("src/test/python/open_readers.py").toAbsolutePath().toString(),
+        sampleRun.resolve("lakehouse").toString()), 5);
+    assertEquals(0, read.exitCode(), read.output());
+    JsonNode readers = new ObjectMapper().readTree(read.lastLine());
+    List<String> names;
+    try (java.util.stream.Stream<Path> listed = Files.list(tables)) {
+      names = listed.map(t -> t.getFileName().toString()).sorted().toList();
+    }
+    assertEquals(18, names.size(), names.toString());
+    for (String name : names) {
+      JsonNode table = readers.get(name);
+      assertNotNull(table, name + " not read");
+      JsonNode protocol = table.get("protocol");
+      assertEquals(1, protocol.get("min_reader_version").asInt(), name);
+      assertEquals(2, protocol.get("min_writer_version").asInt(), name);
+      assertEquals(0, protocol.get("reader_features").size(), name);
+      assertEquals(0, protocol.get("writer_features").size(), name);
+      Dataset<Row> rows = spark().read().format("delta").load(tables.resolve(name).toString());
+      List<String> money = java.util.Arrays.stream(rows.schema().fields())
+          .filter(f -> f.dataType().equals(DataTypes.createDecimalType(18, 2))).map(StructField::name).toList();
+      List<Column> aggregates = new java.util.ArrayList<>(List.of(functions.count(functions.lit(1))));
+      money.forEach(column -> aggregates.add(functions.sum(functions.col(column))));
+      Row spark = rows.agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new)).first();
+      for (String reader : List.of("deltalake", "duckdb")) {
+        JsonNode seen = table.get(reader);
+        assertEquals(spark.getLong(0), seen.get("rows").asLong(), name + " rows, " + reader);
+        assertEquals(money.size(), seen.get("money").size(), name + " money columns, " + reader);
+        for (int i = 0; i < money.size(); i++) {
+          java.math.BigDecimal total = spark.getDecimal(i + 1);
+          JsonNode other = seen.get("money").get(money.get(i));
+          String where = name + "." + money.get(i) + ", " + reader;
+          if (total == null) {
+            assertTrue(other.isNull(), where);
+          } else {
+            assertEquals(0, total.compareTo(new java.math.BigDecimal(other.asText())), where + ": " + other);
+          }
+        }
+      }
+    }
   }
 
   /**
@@ -78,7 +189,7 @@ class ReadmeRunIT {
    * the build. The executed notebooks and their plots stay in target/notebooks for a reviewer.
    */
   @Test
-  @Order(2)
+  @Order(5)
   void everyNotebookRunsOnTheSampleLakehouse() throws Exception {
     Path lakehouse = sampleRun.resolve("lakehouse");
     Assumptions.assumeTrue(Files.isDirectory(lakehouse.resolve("warehouse")), "the README run made no lakehouse");
@@ -102,7 +213,7 @@ class ReadmeRunIT {
   }
 
   @Test
-  @Order(3)
+  @Order(6)
   void inputContractErrorIsOneLineAndExitThree(@TempDir Path cwd) throws Exception {
     copyConf(cwd);
     Files.writeString(cwd.resolve("broken.conf"), "include \"conf/application.conf\"\n"
@@ -114,6 +225,68 @@ class ReadmeRunIT {
     assertTrue(run.output().contains("profitlake: source customers: data/sample/customers does not exist "
         + "(set profitlake.sources.customers.path to a file or folder)"), run.output());
     assertFalse(run.output().contains("\tat "), "no stack trace without --verbose: " + run.output());
+
+    // A report needs a lakehouse: before the first run it says so and how to make one.
+    Launch.Result report = launch(cwd, "report");
+    assertEquals(2, report.exitCode(), report.output());
+    assertTrue(report.output().contains("profitlake: configuration error: the lakehouse lakehouse has no database "
+        + "profitability: run `profitlake run` with the same configuration first"), report.output());
+    assertFalse(report.output().contains("\tat "), report.output());
+  }
+
+  private static SparkSession spark;
+  private static String python;
+
+  /** A local session that reads the README run's tables by path, for the checks (made once, on first use). */
+  private static synchronized SparkSession spark() {
+    if (spark == null) {
+      spark = SparkSession.builder().master("local[2]").appName("readme-it-checks")
+          .config("spark.ui.enabled", "false")
+          .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+          .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+          .config("spark.sql.shuffle.partitions", "2")
+          .config("spark.sql.session.timeZone", "UTC")
+          .getOrCreate();
+    }
+    return spark;
+  }
+
+  @AfterAll
+  static void stopSpark() {
+    if (spark != null) {
+      spark.stop();
+    }
+  }
+
+  private static Path tables() {
+    return sampleRun.resolve("lakehouse/warehouse/profitability.db");
+  }
+
+  /** The project's Python environment (bin/python-env makes it once per build). */
+  private static synchronized String python() throws Exception {
+    if (python == null) {
+      Path root = Path.of("").toAbsolutePath();
+      Launch.Result env = Launch.run(root, List.of(root.resolve("bin/python-env").toString()), 20);
+      assertEquals(0, env.exitCode(), env.output());
+      python = Path.of(env.lastLine()).resolve("bin/python").toString();
+    }
+    return python;
+  }
+
+  /**
+   * Debian's Chromium: PROFITLAKE_CHROMIUM when set (.ci/run sets it after installing the package; then it must
+   * be there), else /usr/bin/chromium; without one the browser check is skipped with how to get it.
+   */
+  private static String chromium() {
+    String configured = System.getenv("PROFITLAKE_CHROMIUM");
+    if (configured != null && !configured.isBlank()) {
+      assertTrue(Files.isExecutable(Path.of(configured)), "PROFITLAKE_CHROMIUM=" + configured + " is not a program");
+      return configured;
+    }
+    Path debian = Path.of("/usr/bin/chromium");
+    Assumptions.assumeTrue(Files.isExecutable(debian), "no Chromium: `apt-get install chromium` (as .ci/run does) "
+        + "or set PROFITLAKE_CHROMIUM to open the report in a browser");
+    return debian.toString();
   }
 
   private static void copyConf(Path cwd) throws Exception {
