@@ -89,12 +89,13 @@ public final class ManagementReport {
     figures.add(unusedCapacity(period, currency));
     figures.add(segments(pnl, period));
     figures.add(migrations(period));
-    figures.add(actions(pnl, period, currency));
+    figures.add(actions(pnl, period));
     figures.add(referralValue(pnl, period, currency));
     figures.add(prospects(currency));
     scenarios(currency).ifPresent(figures::add);
-    HtmlPage page = new HtmlPage(period, currency, settings.lakehouse().path(), headline(pnl, period, currency),
-        figures, customers(pnl, true, currency), customers(pnl, false, currency));
+    LOG.info("report: {} figures drawn: {}", figures.size(), figures.stream().map(Figure::id).toList());
+    HtmlPage page = new HtmlPage(period, currency, settings.lakehouse().path(), headline(pnl),
+        figures, customers(pnl, true), customers(pnl, false));
     Path file = out.resolve("profitlake-report-" + period + ".html");
     try {
       Files.createDirectories(out);
@@ -140,7 +141,7 @@ public final class ManagementReport {
     return requested.get().toString();
   }
 
-  private HtmlPage.Headline headline(Dataset<Row> pnl, String period, String currency) {
+  private HtmlPage.Headline headline(Dataset<Row> pnl) {
     Row row = pnl.agg(count(lit(1)), sum(col("net_revenue")), sum(col("net_profit")),
         count_if(col("net_profit").lt(0)), sum(col(Insights.t12m("net_profit"))),
         count_if(col(Insights.STATUS).equalTo("UNPROFITABLE"))).first();
@@ -150,7 +151,13 @@ public final class ManagementReport {
 
   /** The whale curve of the period from whale_curve, its peak from whale_curve_summary. */
   private Figure whaleCurve(String period, String currency) {
-    Row summary = lakehouse.read(Tables.WHALE_CURVE_SUMMARY).where(col(PERIOD).equalTo(lit(period))).first();
+    List<Row> summaries = lakehouse.read(Tables.WHALE_CURVE_SUMMARY).where(col(PERIOD).equalTo(lit(period)))
+        .collectAsList();
+    if (summaries.isEmpty()) {
+      throw new ConfigurationError("whale_curve_summary in " + settings.lakehouse().path() + " has no row for " + period
+          + " although customer_profitability has: rerun `profitlake run --from " + period + " --to " + period + "`");
+    }
+    Row summary = summaries.get(0);
     List<Row> points = lakehouse.read(Tables.WHALE_CURVE).where(col(PERIOD).equalTo(lit(period)))
         .select("customer_share", "cumulative_profit", "cumulative_profit_share").orderBy("point").collectAsList();
     boolean shares = summary.getAs("shares_defined");
@@ -319,7 +326,7 @@ public final class ManagementReport {
     // would squash everyone else into a corner. The counts below are exact; the few outside are counted.
     double[] xRange = logWindow(xs);
     double[] yRange = window(ys);
-    long outside = Arrays.stream(points.toArray(Row[]::new)).filter(r -> {
+    long outside = points.stream().filter(r -> {
       double x = r.getDecimal(1).doubleValue();
       double y = r.getDecimal(2).doubleValue();
       return x < xRange[0] || x > xRange[1] || y < yRange[0] || y > yRange[1];
@@ -387,7 +394,7 @@ public final class ManagementReport {
   }
 
   /** Customers per recommended action, with what they earned over 12 months. */
-  private Figure actions(Dataset<Row> pnl, String period, String currency) {
+  private Figure actions(Dataset<Row> pnl, String period) {
     List<Row> rows = pnl.groupBy(Insights.ACTION).agg(count(lit(1)).as("customers"),
         sum(col(Insights.t12m("net_profit"))).as("t12m_net_profit")).orderBy(col("customers").desc(),
         col(Insights.ACTION)).collectAsList();
@@ -407,7 +414,7 @@ public final class ManagementReport {
   }
 
   /** The ten best (or worst) customers by trailing-12-month net profit, with their action. */
-  private Table customers(Dataset<Row> pnl, boolean best, String currency) {
+  private Table customers(Dataset<Row> pnl, boolean best) {
     Dataset<Row> names = lakehouse.read(Tables.DIM_CUSTOMER).select(CUSTOMER_ID, "customer_name");
     List<Row> rows = pnl.join(names, new String[] {CUSTOMER_ID}, "left")
         .select(col(Insights.T12M_RANK), col(CUSTOMER_ID), col("customer_name"), col(Insights.t12m("net_revenue")),
