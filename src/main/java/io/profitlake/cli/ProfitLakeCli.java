@@ -90,7 +90,8 @@ public final class ProfitLakeCli implements Callable<Integer> {
 
     Settings settings() {
       Settings settings = SettingsLoader.load(config);
-      LOG.info("effective configuration:\n{}", settings.redactedSummary());
+      LOG.info("effective configuration ({} settings, secrets redacted):\n{}", settings.effectiveConfiguration().size(),
+          settings.redactedSummary());
       if (settings.pepper().isEmpty()) {
         LOG.warn("PROFITLAKE_PEPPER is not set: contact_email_hash will be null in every output");
       }

@@ -20,7 +20,8 @@ public record Settings(
     CostModel costModel,
     List<Scenario> scenarios,
     Clv clv,
-    String fingerprint) {
+    String fingerprint,
+    List<String> effectiveConfiguration) {
 
   /** The sources of data-contracts.md, in the order they are read and reported. */
   public static final List<String> SOURCE_NAMES =
@@ -147,24 +148,12 @@ public record Settings(
     }
   }
 
-  /** The effective config as printed at start: the pepper shows only whether it is set. */
+  /**
+   * The effective config as printed at start: every setting under {@code profitlake} on its own line as
+   * {@code path = value}, sorted by path, secrets (the pepper, any key naming a password, secret, token or
+   * credential) shown only as whether they are set.
+   */
   public String redactedSummary() {
-    StringBuilder out = new StringBuilder();
-    out.append("time-zone=").append(timeZone).append('\n');
-    out.append("lakehouse=").append(lakehouse).append('\n');
-    for (String name : SOURCE_NAMES) {
-      SourceLocation location = sources.get(name);
-      out.append("source ").append(name).append(" = ")
-          .append(location.isConfigured() ? location.format() + " " + location.path() : "(none)").append('\n');
-    }
-    out.append("quarantine.max-rate=").append(quarantineMaxRate.toPlainString()).append('\n');
-    out.append("pepper=").append(pepper.isPresent() ? "***" : "(not set)").append('\n');
-    out.append("spark=").append(spark).append('\n');
-    out.append("cost-model=").append(costModel).append('\n');
-    out.append("clv=").append(clv);
-    for (Scenario scenario : scenarios) {
-      out.append('\n').append("scenario ").append(scenario);
-    }
-    return out.toString();
+    return String.join("\n", effectiveConfiguration);
   }
 }

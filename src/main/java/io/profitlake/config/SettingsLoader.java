@@ -116,7 +116,7 @@ public final class SettingsLoader {
     CostModel costModel = costModel(root.child("cost-model"));
     List<Scenario> scenarios = ScenarioSettings.scenarios(root, costModel);
     return new Settings(zone, lakehouse, sources, maxRate, sample, pepper, spark, costModel, scenarios,
-        clv(root.child("clv")), fingerprint(config, pepper));
+        clv(root.child("clv")), fingerprint(config, pepper), effectiveLines(config));
   }
 
   private static Settings.Clv clv(StrictConfig c) {
@@ -303,6 +303,27 @@ public final class SettingsLoader {
         t.intAtLeast("shrinkage-k", 0));
 
     return new CostModel(currency, pools, shared, activities, months, rate, referralModel, thresholds);
+  }
+
+  /** Keys whose values are secrets: printed only as set or not set. */
+  private static final java.util.regex.Pattern SECRET =
+      java.util.regex.Pattern.compile("(?i).*(pepper|password|passwd|secret|token|credential|access\\.key).*");
+
+  /** Every leaf setting under profitlake, sorted by path, one per line, secrets redacted. */
+  static List<String> effectiveLines(Config config) {
+    Config settings = config.getConfig(ROOT);
+    return settings.entrySet().stream()
+        .map(entry -> {
+          String path = ROOT + "." + entry.getKey();
+          String value = entry.getValue().render(ConfigRenderOptions.concise().setJson(true));
+          if (SECRET.matcher(entry.getKey()).matches()) {
+            boolean set = !value.equals("\"\"") && !value.equals("null");
+            value = set ? "*** (set)" : "(not set)";
+          }
+          return path + " = " + value;
+        })
+        .sorted()
+        .toList();
   }
 
   /** SHA-256 of the effective config without the pepper: two runs with equal fingerprints used equal settings. */

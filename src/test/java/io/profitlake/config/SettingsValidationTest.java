@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.profitlake.support.TestSettings;
 import java.math.BigDecimal;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Every configuration mistake fails at load with the key, the value and what is allowed. */
@@ -29,6 +30,25 @@ class SettingsValidationTest {
     assertEquals(0, new BigDecimal("0.025").compareTo(model.referral().shares().get(2)));
     assertEquals(0, new BigDecimal("0.05").compareTo(settings.quarantineMaxRate()));
     assertTrue(settings.pepper().isEmpty() || System.getenv("PROFITLAKE_PEPPER") != null);
+  }
+
+  @Test
+  void effectiveConfigurationIsOneSortedSettingPerLineWithSecretsRedacted() {
+    Settings settings = TestSettings.parse("profitlake { pepper = \"pepper-value-42\", quarantine.max-rate = 0.07, "
+        + "spark.conf { \"spark.hadoop.fs.s3a.secret.key\" = \"s3-secret-99\", \"spark.ui.enabled\" = \"false\" } }");
+    List<String> lines = settings.effectiveConfiguration();
+    assertEquals(lines.stream().sorted().toList(), lines, "sorted by path");
+    assertEquals(lines.size(), settings.redactedSummary().split("\n").length, "one setting per line");
+    assertTrue(lines.contains("profitlake.pepper = *** (set)"), lines.toString());
+    assertTrue(lines.contains("profitlake.spark.conf.\"spark.hadoop.fs.s3a.secret.key\" = *** (set)"), lines.toString());
+    assertTrue(lines.contains("profitlake.spark.conf.\"spark.ui.enabled\" = \"false\""), lines.toString());
+    assertTrue(lines.contains("profitlake.quarantine.max-rate = 0.07"), lines.toString());
+    assertTrue(lines.contains("profitlake.cost-model.pools.support.capacity-minutes = 120000"), lines.toString());
+    assertTrue(lines.stream().allMatch(line -> line.startsWith("profitlake.") && line.contains(" = ")), lines.toString());
+    String summary = settings.redactedSummary();
+    assertTrue(!summary.contains("pepper-value-42") && !summary.contains("s3-secret-99"), summary);
+    assertTrue(TestSettings.parseAlone("").effectiveConfiguration().contains("profitlake.pepper = (not set)")
+        || System.getenv("PROFITLAKE_PEPPER") != null);
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.profitlake.it;
 
 import static io.profitlake.support.FrameAssertions.withoutRunColumns;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -92,6 +93,9 @@ class ClusterRunIT {
       List<String> submit = new ArrayList<>(List.of(sparkHome + "/bin/spark-submit", "--master", masterUrl,
           "--deploy-mode", "client", "--class", "io.profitlake.cli.ProfitLakeCli", "--driver-memory", "1g",
           "--executor-memory", "1g", "--total-executor-cores", "2",
+          // The jar on the driver's class path too, as the README shows: log4j2 then finds the job's own
+          // log4j2.properties (ProfitLake at INFO, Spark at WARN) instead of Spark's INFO-everything default.
+          "--driver-class-path", root.resolve("target/profitlake.jar").toString(),
           // The parallel collector in the driver and the executors, as the README advises for a cluster.
           "--conf", "spark.driver.extraJavaOptions=-XX:+UseParallelGC",
           "--conf", "spark.executor.extraJavaOptions=-XX:+UseParallelGC",
@@ -102,6 +106,9 @@ class ClusterRunIT {
       Result submitted = Launch.run(work, submit, 15, env);
       assertEquals(0, submitted.exitCode(), submitted.output());
       assertTrue(submitted.output().contains("succeeded: periods " + SmallRun.PERIODS), submitted.output());
+      assertTrue(submitted.output().contains(" INFO  ProfitLakeCli: effective configuration"), "the job's log "
+          + "configuration was not used: " + submitted.output());
+      assertFalse(submitted.output().contains(" INFO SparkContext: "), "Spark's INFO lines: " + submitted.output());
 
       // Tasks ran in two executors, one launched by each worker.
       Set<String> executorsWithTasks = new TreeSet<>();

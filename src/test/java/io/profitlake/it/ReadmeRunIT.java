@@ -58,6 +58,14 @@ class ReadmeRunIT {
     assertTrue(run.output().contains("PROFITLAKE_PEPPER is not set: contact_email_hash will be null in every output"),
         run.output());
     assertTrue(run.output().matches("(?s).*customer_profitability\\s+[0-9,]+ rows written.*"), run.output());
+    // Quiet, readable logs: the effective configuration one setting per line, no ERROR, no stack trace, none of
+    // the known harmless warnings that log4j2.properties explains instead.
+    assertTrue(run.output().contains("\nprofitlake.lakehouse.path = \"lakehouse\"\n"), run.output());
+    assertTrue(run.output().contains("\nprofitlake.pepper = (not set)\n"), run.output());
+    for (String noise : List.of(" ERROR ", "\tat ", "resolves to a loopback address", "Truncated the string representation",
+        "was locally checkpointed")) {
+      assertFalse(run.output().contains(noise), noise + " in: " + run.output());
+    }
     Path tables = cwd.resolve("lakehouse/warehouse/profitability.db");
     for (String table : List.of("customer_profitability", "dim_customer", "dim_period", "job_runs", "quarantine",
         "cost_to_serve", "cost_pool_reconciliation", "referral_attribution", "profitability_migration", "whale_curve",
