@@ -54,7 +54,8 @@ import picocli.CommandLine.Option;
         "  4  quarantine rate above profitlake.quarantine.max-rate",
         "  5  reconciliation failure (a cost pool does not balance to the cent)",
         "",
-        "Configuration: reference.conf < conf/application.conf (or --config FILE / -Dconfig.file) < -Dkey=value.",
+        "Configuration: reference.conf < conf/application.conf (or --config FILE / -Dconfig.file) < --cost-model FILE",
+        "  < -Dkey=value.",
         "The PII pepper comes only from the environment variable PROFITLAKE_PEPPER."})
 public final class ProfitLakeCli implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ProfitLakeCli.class);
@@ -85,11 +86,16 @@ public final class ProfitLakeCli implements Callable<Integer> {
         description = "Config file layered over the defaults (default: conf/application.conf when present).")
     File config;
 
+    @Option(names = "--cost-model", paramLabel = "FILE",
+        description = "Your own cost model: a file holding profitlake.cost-model { ... } (like conf/cost-model.conf). "
+            + "Its pools, shared pools and activities replace those of every other layer, never merge with them.")
+    File costModel;
+
     @Option(names = "--verbose", description = "Print stack traces of failures.")
     boolean verbose;
 
     Settings settings() {
-      Settings settings = SettingsLoader.load(config);
+      Settings settings = SettingsLoader.load(config, costModel);
       LOG.info("effective configuration ({} settings, secrets redacted):\n{}", settings.effectiveConfiguration().size(),
           settings.redactedSummary());
       if (settings.pepper().isEmpty()) {
@@ -433,6 +439,10 @@ public final class ProfitLakeCli implements Callable<Integer> {
       }
       if (splitFiles < 0 || splitFiles > 10_000) {
         throw new ConfigurationError("--split-files " + splitFiles + ": expected 0 (off) to 10000 part files");
+      }
+      if (common.costModel != null) {
+        throw new ConfigurationError("bench runs each size with the cost model of --config; put an include of "
+            + common.costModel + " in that file instead of --cost-model");
       }
       List<Long> lines = sizes.stream().map(io.profitlake.bench.Benchmark::parseSize).sorted().toList();
       common.settings();

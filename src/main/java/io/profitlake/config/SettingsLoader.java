@@ -43,6 +43,16 @@ public final class SettingsLoader {
    *     when it exists, else the defaults alone
    */
   public static Settings load(File file) {
+    return load(file, null);
+  }
+
+  /**
+   * Like {@link #load(File)}, with the cost model taken from its own file when {@code costModelFile} is given:
+   * that file's {@code profitlake.cost-model} replaces the pools, shared pools and activities of every other
+   * layer (they are never merged with the sample's), and its other cost-model keys override theirs (the rest
+   * keeps the defaults). {@code -Dkey=value} still wins.
+   */
+  public static Settings load(File file, File costModelFile) {
     Config layered;
     try {
       Config app = ConfigFactory.empty();
@@ -60,10 +70,19 @@ public final class SettingsLoader {
         // Absolute, so that `include "x.conf"` resolves beside the file even for a bare file name.
         app = ConfigFactory.parseFile(chosen.getAbsoluteFile(), ConfigParseOptions.defaults().setAllowMissing(false));
       }
+      Config base = app.withFallback(ConfigFactory.defaultReference(SettingsLoader.class.getClassLoader()));
+      Config costModel = ConfigFactory.empty();
+      if (costModelFile != null) {
+        costModel = costModelFile(costModelFile);
+        for (String replaced : List.of("pools", "shared-pools", "activities")) {
+          // Emptied, not removed: the file's objects then merge with nothing (and an absent one stays empty).
+          base = base.withValue(COST_MODEL + "." + replaced, com.typesafe.config.ConfigValueFactory.fromMap(Map.of()));
+        }
+      }
       layered =
           ConfigFactory.systemProperties()
-              .withFallback(app)
-              .withFallback(ConfigFactory.defaultReference(SettingsLoader.class.getClassLoader()))
+              .withFallback(costModel)
+              .withFallback(base)
               .resolve(ConfigResolveOptions.defaults());
     } catch (ConfigException.Parse e) {
       throw new ConfigurationError("cannot parse config: " + e.getMessage());
@@ -71,6 +90,29 @@ public final class SettingsLoader {
       throw new ConfigurationError("invalid config: " + e.getMessage());
     }
     return fromConfig(layered);
+  }
+
+  private static final String COST_MODEL = ROOT + ".cost-model";
+
+  /** A file that holds only {@code profitlake.cost-model { ... }} (the form of conf/cost-model.conf). */
+  private static Config costModelFile(File file) {
+    if (!file.isFile()) {
+      throw new ConfigurationError("cost model file " + file + " does not exist (give an existing file to --cost-model)");
+    }
+    Config config = ConfigFactory.parseFile(file.getAbsoluteFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+    if (!config.hasPath(COST_MODEL)) {
+      throw new ConfigurationError("cost model file " + file + " holds no profitlake.cost-model { pools { ... }, "
+          + "activities { ... } } (conf/cost-model.conf is an example)");
+    }
+    List<String> other = config.root().keySet().stream().filter(k -> !k.equals(ROOT)).sorted().toList();
+    List<String> otherUnderRoot = config.getConfig(ROOT).root().keySet().stream().filter(k -> !k.equals("cost-model"))
+        .sorted().toList();
+    if (!other.isEmpty() || !otherUnderRoot.isEmpty()) {
+      throw new ConfigurationError("cost model file " + file + " may hold only profitlake.cost-model, found also "
+          + java.util.stream.Stream.concat(other.stream(), otherUnderRoot.stream().map(k -> ROOT + "." + k)).toList()
+          + " (put those in the --config file)");
+    }
+    return config;
   }
 
   /**

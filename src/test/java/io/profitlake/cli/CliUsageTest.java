@@ -59,6 +59,18 @@ class CliUsageTest {
   }
 
   @Test
+  void costModelFileIsReadByTheCommands() {
+    Outcome outcome = execute("validate", "--cost-model", "no/such/cost-model.conf");
+    assertEquals(2, outcome.code());
+    assertEquals("profitlake: configuration error: cost model file no/such/cost-model.conf does not exist (give an "
+        + "existing file to --cost-model)", outcome.err().strip());
+    Outcome bench = execute("bench", "--cost-model", "conf/cost-model.conf");
+    assertEquals(2, bench.code());
+    assertEquals("profitlake: configuration error: bench runs each size with the cost model of --config; put an "
+        + "include of conf/cost-model.conf in that file instead of --cost-model", bench.err().strip());
+  }
+
+  @Test
   void unknownOptionIsAUsageError() {
     Outcome outcome = execute("run", "--form", "2024-01");
     assertEquals(2, outcome.code());

@@ -5,9 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.profitlake.support.TestSettings;
+import java.io.File;
 import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Every configuration mistake fails at load with the key, the value and what is allowed. */
 class SettingsValidationTest {
@@ -49,6 +54,51 @@ class SettingsValidationTest {
     assertTrue(!summary.contains("pepper-value-42") && !summary.contains("s3-secret-99"), summary);
     assertTrue(TestSettings.parseAlone("").effectiveConfiguration().contains("profitlake.pepper = (not set)")
         || System.getenv("PROFITLAKE_PEPPER") != null);
+  }
+
+  /** A user's own cost model: one pool, one activity, in euros. */
+  private static final String OWN_COST_MODEL = "profitlake.cost-model {\n"
+      + "  currency = \"EUR\"\n"
+      + "  pools { helpdesk { capacity-minutes = 5000 } }\n"
+      + "  activities { answer { pool = helpdesk, driver = call, base-minutes = 2, coefficients { talk_minutes = 1 } } }\n"
+      + "  thresholds.pursue-threshold = 250\n"
+      + "}\n";
+
+  @Test
+  void ownCostModelFileReplacesTheSamplePoolsInsteadOfMergingWithThem(@TempDir Path dir) throws Exception {
+    Path config = Files.writeString(dir.resolve("my.conf"),
+        "include file(\"" + Path.of("conf/application.conf").toAbsolutePath() + "\")\n");
+    Path costModel = Files.writeString(dir.resolve("my-cost-model.conf"), OWN_COST_MODEL);
+
+    // What the README warned about: including application.conf and defining pools in the same layers merges them.
+    Path merged = Files.writeString(dir.resolve("merged.conf"), Files.readString(config) + OWN_COST_MODEL);
+    assertEquals(Set.of("support", "call_centre", "field_sales", "fulfilment", "finance_ops", "helpdesk"),
+        SettingsLoader.load(merged.toFile()).costModel().pools().keySet());
+
+    CostModel own = SettingsLoader.load(config.toFile(), costModel.toFile()).costModel();
+    assertEquals(Set.of("helpdesk"), own.pools().keySet());
+    assertEquals(Set.of("answer"), own.activities().keySet());
+    assertEquals(Set.of(), own.sharedPools().keySet(), "the sample's it_equipment must not leak in");
+    assertEquals("EUR", own.currency());
+    assertEquals(0, new BigDecimal("250").compareTo(own.thresholds().pursueThreshold()));
+    // Keys the file leaves out keep their defaults.
+    assertEquals(3, own.referral().maxDepth());
+    assertEquals(12, own.amortisationMonths());
+  }
+
+  @Test
+  void costModelFileHoldsOnlyTheCostModel(@TempDir Path dir) throws Exception {
+    Path other = Files.writeString(dir.resolve("other.conf"), OWN_COST_MODEL + "profitlake.quarantine.max-rate = 0.2\n");
+    assertEquals("cost model file " + other + " may hold only profitlake.cost-model, found also "
+            + "[profitlake.quarantine] (put those in the --config file)",
+        assertThrows(ConfigurationError.class, () -> SettingsLoader.load(null, other.toFile())).getMessage());
+    Path empty = Files.writeString(dir.resolve("empty.conf"), "profitlake.lakehouse.path = x\n");
+    assertEquals("cost model file " + empty + " holds no profitlake.cost-model { pools { ... }, activities { ... } } "
+            + "(conf/cost-model.conf is an example)",
+        assertThrows(ConfigurationError.class, () -> SettingsLoader.load(null, empty.toFile())).getMessage());
+    File missing = dir.resolve("nope.conf").toFile();
+    assertEquals("cost model file " + missing + " does not exist (give an existing file to --cost-model)",
+        assertThrows(ConfigurationError.class, () -> SettingsLoader.load(null, missing)).getMessage());
   }
 
   @Test
