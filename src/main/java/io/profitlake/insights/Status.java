@@ -28,6 +28,8 @@ public final class Status {
   public static final String PROFITABLE = "PROFITABLE";
   public static final String BREAKEVEN = "BREAKEVEN";
   public static final String UNPROFITABLE = "UNPROFITABLE";
+  /** customer_value only: a customer with rows up to the last period but none in it (quiet for 12 periods). */
+  public static final String LAPSED = "LAPSED";
 
   private Status() {}
 

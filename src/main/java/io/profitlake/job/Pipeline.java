@@ -88,7 +88,6 @@ final class Pipeline {
    */
   Outputs customerPnl(Costs costs, Dataset<Row> recorded) {
     stages.accept("customer P&L");
-    List<String> components = components();
     // Materialised: read twice below, and cutting its lineage keeps the final plan small (without
     // it, planning the customer P&L ran out of a 4 GB heap on the sample).
     Dataset<Row> beforeReferrals = frames.cut(componentsPerCustomer(costs));
@@ -98,8 +97,7 @@ final class Pipeline {
     Dataset<Row> ancestors = frames.keep(ReferralForest.ancestors(referrals, 0));
     Dataset<Row> attribution = frames.keep(ReferralAttribution.attribute(referrals, ancestors,
         CustomerProfitability.withNetProfit(beforeReferrals), model.referral()));
-    List<String> withReferrals = new ArrayList<>(components);
-    withReferrals.add(ReferralAttribution.REFERRAL_VALUE);
+    List<String> withReferrals = spanComponents();
     Dataset<Row> combined = CustomerProfitability.combine(
         List.of(beforeReferrals, ReferralAttribution.referralValue(attribution)), withReferrals);
     // Rows of other periods widen the span a customer has rows in, and the 11 periods before the first
@@ -120,6 +118,16 @@ final class Pipeline {
     stages.accept("insights");
     Insights.Result insights = Insights.enrich(profitability, history, activityColumns, model.thresholds());
     return new Outputs(frames.cut(insights.profitability()), insights.migration(), attribution);
+  }
+
+  /**
+   * The components whose non-zero value opens a customer's row span (methods.md, Net profit): the P&L components
+   * and referral value. customer_value's last_active_period is the last period with one.
+   */
+  List<String> spanComponents() {
+    List<String> span = new ArrayList<>(components());
+    span.add(ReferralAttribution.REFERRAL_VALUE);
+    return span;
   }
 
   /** The money columns of the customer P&L before referrals, in the order of the table. */

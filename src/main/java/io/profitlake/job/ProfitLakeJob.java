@@ -13,6 +13,7 @@ import io.profitlake.costing.CostToServe;
 import io.profitlake.failure.ExitCode;
 import io.profitlake.failure.JobFailure;
 import io.profitlake.insights.CustomerValue;
+import io.profitlake.insights.Insights;
 import io.profitlake.insights.WhaleCurve;
 import io.profitlake.lakehouse.Lakehouse;
 import io.profitlake.lakehouse.TableSpec;
@@ -137,7 +138,8 @@ public final class ProfitLakeJob {
       String asOf = periods.last().toString();
       Dataset<Row> upToLast = frames.keep(lakehouse.read(profitabilityTable).where(col(Tables.PERIOD).leq(lit(asOf))));
       writeAll(lakehouse, runLog, List.of(
-          new Write(Tables.CUSTOMER_VALUE, CustomerValue.asOf(upToLast, asOf), List.of()),
+          new Write(Tables.customerValue(activityColumns), CustomerValue.asOf(upToLast, asOf, pipeline.spanComponents(),
+              Insights.trailingComponents(activityColumns)), List.of()),
           new Write(Tables.PROSPECT_SCORES, ProspectScoring.score(sources.accepted("customers"), upToLast,
               sources.accepted("prospects"), settings.costModel().thresholds()), List.of()),
           new Write(Tables.CUSTOMER_LIFETIME_VALUE, lifetimeValue.customers(histories, upToLast, fits), List.of()),

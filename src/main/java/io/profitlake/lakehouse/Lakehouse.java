@@ -221,11 +221,26 @@ public final class Lakehouse {
     return new Path(databaseLocation(), table.name()).toString();
   }
 
+  /**
+   * Brings a table made by an earlier version up to its declaration: adds the declared columns it lacks, and lets
+   * a column that is now declared nullable take nulls (customer_value's rank, decile, segment and action became
+   * nullable with LAPSED customers).
+   */
   private void addMissingColumns(TableSpec table) {
     String name = qualified(table);
     Set<String> existing = new TreeSet<>();
+    Set<String> notNull = new TreeSet<>();
     for (StructField field : spark.table(name).schema().fields()) {
       existing.add(field.name());
+      if (!field.nullable()) {
+        notNull.add(field.name());
+      }
+    }
+    for (ColumnSpec column : table.columns()) {
+      if (column.nullable() && notNull.contains(column.name())) {
+        spark.sql("ALTER TABLE " + name + " ALTER COLUMN `" + column.name() + "` DROP NOT NULL");
+        LOG.info("table {}: column {} now takes nulls", name, column.name());
+      }
     }
     List<ColumnSpec> missing = table.columns().stream().filter(c -> !existing.contains(c.name())).toList();
     if (!missing.isEmpty()) {

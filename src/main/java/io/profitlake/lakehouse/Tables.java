@@ -288,30 +288,50 @@ public final class Tables {
           key("shares_defined", BooleanType, "false when total_net_profit <= 0: the profit shares are then null"),
           runId()));
 
-  public static final TableSpec CUSTOMER_VALUE = new TableSpec("customer_value",
-      "One row per customer with a row in the last processed period: lifetime figures over every period the "
-          + "lakehouse holds up to it, its t12m figures, status, segment, action and unprofitable run in it.",
-      WriteMode.SNAPSHOT,
-      List.of(
-          key(CUSTOMER_ID, StringType, "Customer id"),
-          key("as_of_period", StringType, "The last processed period of the run that wrote it"),
-          key("t12m_net_revenue", MONEY, "Net revenue, trailing 12 months"),
-          key("t12m_net_profit", MONEY, "Net profit, trailing 12 months"),
-          key("t12m_referral_value", MONEY, "Referral value, trailing 12 months"),
-          key("t12m_total_relationship_value", MONEY, "Net profit + referral value, trailing 12 months"),
-          key(Insights.T12M_RANK, IntegerType, "Rank by t12m net profit (1 = best)"),
-          key(Insights.T12M_DECILE, IntegerType, "Decile by t12m net profit (1 = best tenth)"),
-          key(Insights.STATUS, StringType, "PROFITABLE, BREAKEVEN or UNPROFITABLE"),
-          key(Insights.SEGMENT, StringType, "Shapiro's quadrant or NO_REVENUE"),
-          key(Insights.ACTION, StringType, "Recommended action"),
-          key(Insights.UNPROFITABLE_IN_A_ROW, IntegerType, "Periods unprofitable in a row"),
-          key("first_period", StringType, "First period with a row in the lakehouse"),
-          key("periods_with_rows", LongType, "Periods with a row, up to as_of_period"),
-          key("lifetime_net_revenue", MONEY, "Net revenue over every period up to as_of_period"),
-          key("lifetime_net_profit", MONEY, "Net profit over every period up to as_of_period"),
-          key("lifetime_referral_value", MONEY, "Referral value over every period up to as_of_period"),
-          key("lifetime_total_relationship_value", MONEY, "lifetime_net_profit + lifetime_referral_value"),
-          runId()));
+  /**
+   * customer_value: its t12m columns follow the cost model (every t12m column of the customer P&L, one per
+   * activity among them), so the declaration is built from the activity list.
+   */
+  public static TableSpec customerValue(List<String> activityColumns) {
+    List<String> headline = List.of("net_revenue", "net_profit", "referral_value", "total_relationship_value");
+    List<ColumnSpec> columns = new java.util.ArrayList<>(List.of(
+        key(CUSTOMER_ID, StringType, "Customer id (every customer with a customer_profitability row up to "
+            + "as_of_period)"),
+        key("as_of_period", StringType, "The last processed period of the run that wrote it"),
+        key("t12m_net_revenue", MONEY, "Net revenue, trailing 12 months to as_of_period (0.00 when LAPSED)"),
+        key("t12m_net_profit", MONEY, "Net profit, trailing 12 months (0.00 when LAPSED)"),
+        key("t12m_referral_value", MONEY, "Referral value, trailing 12 months (0.00 when LAPSED)"),
+        key("t12m_total_relationship_value", MONEY, "Net profit + referral value, trailing 12 months (0.00 when "
+            + "LAPSED)"),
+        of(Insights.T12M_RANK, IntegerType, "Rank by t12m net profit in as_of_period (1 = best); null when LAPSED"),
+        of(Insights.T12M_DECILE, IntegerType, "Decile by t12m net profit (1 = best tenth); null when LAPSED"),
+        key(Insights.STATUS, StringType, "PROFITABLE, BREAKEVEN or UNPROFITABLE in as_of_period; LAPSED when the "
+            + "customer has no row in it (quiet for 12 periods or more)"),
+        of(Insights.SEGMENT, StringType, "Shapiro's quadrant or NO_REVENUE; null when LAPSED"),
+        of(Insights.ACTION, StringType, "Recommended action; null when LAPSED"),
+        key(Insights.UNPROFITABLE_IN_A_ROW, IntegerType, "Periods unprofitable in a row (0 when LAPSED)"),
+        key("first_period", StringType, "First period with a row in the lakehouse"),
+        key("periods_with_rows", LongType, "Periods with a row, up to as_of_period"),
+        key("lifetime_net_revenue", MONEY, "Net revenue over every period up to as_of_period"),
+        key("lifetime_net_profit", MONEY, "Net profit over every period up to as_of_period"),
+        key("lifetime_referral_value", MONEY, "Referral value over every period up to as_of_period"),
+        key("lifetime_total_relationship_value", MONEY, "lifetime_net_profit + lifetime_referral_value"),
+        of("last_active_period", StringType, "Last period up to as_of_period with a non-zero P&L component or "
+            + "referral value (the test that opens a customer's row span)")));
+    for (String component : Insights.trailingComponents(activityColumns)) {
+      if (!headline.contains(component)) {
+        columns.add(key(Insights.t12m(component), MONEY, "Trailing 12 months to as_of_period: " + component
+            + " (as in customer_profitability; 0.00 when LAPSED)"));
+      }
+    }
+    columns.add(runId());
+    return new TableSpec("customer_value",
+        "One row per customer with a customer_profitability row up to the last processed period: lifetime figures "
+            + "over every period the lakehouse holds up to it; its t12m figures, status, segment, action and "
+            + "unprofitable run in that period, or LAPSED (t12m 0.00, no rank, segment or action) when it has no "
+            + "row in it.",
+        WriteMode.SNAPSHOT, columns);
+  }
 
   public static final TableSpec PROSPECT_SCORES = new TableSpec("prospect_scores",
       "Expected first-year net profit of each prospect from look-alike customers (industry, size_band, region, "
@@ -485,7 +505,7 @@ public final class Tables {
   public static List<TableSpec> all(List<String> activityColumns) {
     return List.of(QUARANTINE, JOB_RUNS, DIM_CUSTOMER, DIM_PERIOD, customerProfitability(activityColumns), COST_TO_SERVE,
         COST_POOL_RECONCILIATION, REFERRAL_ATTRIBUTION, PROFITABILITY_MIGRATION, WHALE_CURVE, WHALE_CURVE_SUMMARY,
-        CUSTOMER_VALUE, PROSPECT_SCORES, SCENARIO_SUMMARY, SCENARIO_POOL_IMPACT, SCENARIO_CUSTOMER, CUSTOMER_LIFETIME_VALUE,
+        customerValue(activityColumns), PROSPECT_SCORES, SCENARIO_SUMMARY, SCENARIO_POOL_IMPACT, SCENARIO_CUSTOMER, CUSTOMER_LIFETIME_VALUE,
         CLV_MODEL);
   }
 

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.profitlake.config.Scenario;
 import io.profitlake.insights.Insights;
+import io.profitlake.insights.Status;
 import io.profitlake.lakehouse.Tables;
 import java.time.YearMonth;
 import java.util.List;
@@ -23,8 +24,6 @@ import org.apache.spark.sql.SparkSession;
  * period (methods.md, customer_value): what the exit criteria and the price changes by segment read.
  */
 public final class Standing {
-  public static final String LAPSED = "LAPSED";
-
   private Standing() {}
 
   /**
@@ -41,7 +40,7 @@ public final class Standing {
             max(when(inBefore, col(Insights.SEGMENT))).as(Insights.SEGMENT),
             max(when(inBefore, col(Insights.ACTION))).as(Insights.ACTION),
             max(when(inBefore, col(Insights.T12M_DECILE))).as(Insights.T12M_DECILE))
-        .withColumn(Insights.STATUS, coalesce(col(Insights.STATUS), lit(LAPSED)));
+        .withColumn(Insights.STATUS, coalesce(col(Insights.STATUS), lit(Status.LAPSED)));
   }
 
   /**

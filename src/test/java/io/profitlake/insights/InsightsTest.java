@@ -229,4 +229,55 @@ class InsightsTest extends SparkTestBase {
     String plan = sums.queryExecution().executedPlan().toString();
     assertEquals(1, plan.split("Window \\[", -1).length - 1, plan);
   }
+
+  @Test
+  void customerValueKeepsLapsedCustomersWithTheirLastActivePeriod() {
+    // As of 2024-03. A sold once in 2024-01 and has no row in 2024-03 (its span ended): LAPSED. B sold in
+    // 2024-01 and was credited referral value in 2024-02; its 2024-03 row is all zeros. C sold in 2024-03.
+    PnlRows rows = new PnlRows()
+        .row("A", "2024-01", "net_revenue=100").row("A", "2024-02")
+        .row("B", "2024-01", "net_revenue=10").row("B", "2024-02", "referral_value=5").row("B", "2024-03")
+        .row("C", "2024-03", "net_revenue=50", "cogs=20", "cts_support=4");
+    Dataset<Row> profitability = enrich(rows).profitability();
+    List<String> span = List.of("net_revenue", "cogs", "gross_margin", "commissions", "cts_support", "cts_calls",
+        "cost_to_serve", "acquisition_cost", "bad_debt", "financing_cost", "referral_value");
+    Dataset<Row> value = CustomerValue.asOf(profitability, "2024-03", span,
+        Insights.trailingComponents(PnlRows.ACTIVITIES));
+    Map<String, Row> byCustomer = new TreeMap<>();
+    value.collectAsList().forEach(row -> byCustomer.put(row.getAs("customer_id"), row));
+    assertEquals(List.of("A", "B", "C"), List.copyOf(byCustomer.keySet()), "every customer with a row up to 2024-03");
+
+    Row a = byCustomer.get("A");
+    assertEquals("LAPSED", a.getAs("status"));
+    for (String lapsedNull : List.of("t12m_rank", "t12m_decile", "segment", "recommended_action")) {
+      assertNull(a.getAs(lapsedNull), lapsedNull);
+    }
+    assertEquals(0, (int) a.getAs("periods_unprofitable_in_a_row"));
+    for (String t12m : List.of("t12m_net_revenue", "t12m_net_profit", "t12m_cogs", "t12m_cts_support",
+        "t12m_referral_value", "t12m_total_relationship_value")) {
+      assertEquals(d("0.00"), a.getAs(t12m), t12m);
+    }
+    assertEquals("2024-01", a.getAs("last_active_period"));
+    assertEquals("2024-01", a.getAs("first_period"));
+    assertEquals(2L, (long) a.getAs("periods_with_rows"));
+    assertEquals(d("100.00"), a.getAs("lifetime_net_profit"));
+    assertEquals("2024-03", a.getAs("as_of_period"));
+
+    // B: t12m over 2024-01..03 = 10 of net profit and 5 of referral value; C: 50 - 20 - 4 = 26. Ranked C, B.
+    Row b = byCustomer.get("B");
+    assertEquals("PROFITABLE", b.getAs("status"));
+    assertEquals("2024-02", b.getAs("last_active_period"), "a period with only referral value counts as active");
+    assertEquals(d("10.00"), b.getAs("t12m_net_profit"));
+    assertEquals(d("5.00"), b.getAs("t12m_referral_value"));
+    assertEquals(d("15.00"), b.getAs("t12m_total_relationship_value"));
+    assertEquals(d("5.00"), b.getAs("lifetime_referral_value"));
+    assertEquals(2, (int) b.getAs("t12m_rank"));
+    Row c = byCustomer.get("C");
+    assertEquals(1, (int) c.getAs("t12m_rank"));
+    assertEquals("2024-03", c.getAs("last_active_period"));
+    assertEquals(d("20.00"), c.getAs("t12m_cogs"));
+    assertEquals(d("4.00"), c.getAs("t12m_cts_support"));
+    assertEquals(d("30.00"), c.getAs("t12m_gross_margin"));
+    assertEquals(d("26.00"), c.getAs("t12m_net_profit"));
+  }
 }
