@@ -294,13 +294,20 @@ final class SourceReader {
     Path path = new Path(file);
     try (BufferedReader reader = new BufferedReader(new InputStreamReader(
             path.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(path), StandardCharsets.UTF_8))) {
-      String line = reader.readLine();
+      String line = firstLine(reader);
       if (line == null || line.isBlank()) {
         throw JobFailure.inputContract("source " + contract.name() + ": file " + file
             + " has no header line (the first line must name the columns)");
       }
       if (line.startsWith("\uFEFF")) {
         line = line.substring(1);
+      }
+      int binary = firstBinaryCharacter(line);
+      if (binary >= 0) {
+        throw JobFailure.inputContract("source " + contract.name() + ": file " + file + " is not a text CSV file: "
+            + "its first line holds a control character or a byte that is not UTF-8 (U+"
+            + String.format("%04X", (int) line.charAt(binary)) + " at character " + (binary + 1) + "); give a "
+            + "UTF-8 CSV file whose first line names the columns, or set the source's format (parquet, json)");
       }
       List<String> names = new ArrayList<>();
       for (String raw : line.split(",", -1)) {
@@ -310,11 +317,16 @@ final class SourceReader {
         }
         names.add(name);
       }
-      Set<String> seen = new LinkedHashSet<>();
-      for (String name : names) {
-        if (name.isEmpty() || !seen.add(name)) {
-          throw JobFailure.inputContract("source " + contract.name() + ": file " + file + " has "
-              + (name.isEmpty() ? "an empty" : "a repeated") + " column name in its header: " + names);
+      for (int i = 0; i < names.size(); i++) {
+        String name = names.get(i);
+        int first = names.indexOf(name);
+        if (name.isEmpty()) {
+          throw JobFailure.inputContract("source " + contract.name() + ": file " + file + " has an empty column "
+              + "name in its header (column " + (i + 1) + "): " + names);
+        }
+        if (first < i) {
+          throw JobFailure.inputContract("source " + contract.name() + ": file " + file + " names the column \""
+              + name + "\" twice in its header (columns " + (first + 1) + " and " + (i + 1) + "): " + names);
         }
       }
       return names;
@@ -323,12 +335,54 @@ final class SourceReader {
     }
   }
 
+  /** Longest first line read: a header, not a whole binary file without a line break. */
+  private static final int MAX_HEADER_CHARS = 64 * 1024;
+
+  /** The first line (up to CR, LF or {@link #MAX_HEADER_CHARS}), as readLine would give it; null for no line. */
+  private static String firstLine(BufferedReader reader) throws IOException {
+    int c = reader.read();
+    if (c == -1) {
+      return null;
+    }
+    StringBuilder line = new StringBuilder();
+    while (c != -1 && c != '\n' && c != '\r' && line.length() < MAX_HEADER_CHARS) {
+      line.append((char) c);
+      c = reader.read();
+    }
+    return line.toString();
+  }
+
+  /** Index of the first character a text header cannot hold (a control character other than tab, or U+FFFD). */
+  private static int firstBinaryCharacter(String line) {
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if ((c < 0x20 && c != '\t') || c == 0x7F || c == '\uFFFD') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Delimiters people export CSV with besides the comma: named when a header reads as one column holding one. */
+  private static final List<String> OTHER_DELIMITERS = List.of(";", "\t", "|");
+
   private void checkRequiredColumns(SourceContract contract, String file, List<String> found) {
     List<String> missing = contract.fields().stream()
         .filter(Field::required).map(Field::name).filter(name -> !found.contains(name)).toList();
     if (!missing.isEmpty()) {
+      String hint = "";
+      if (found.size() == 1) {
+        for (String delimiter : OTHER_DELIMITERS) {
+          if (found.get(0).contains(delimiter)) {
+            hint = "; the header reads as one column holding '" + (delimiter.equals("\t") ? "\\t" : delimiter)
+                + "': the file seems separated by '" + (delimiter.equals("\t") ? "\\t" : delimiter) + "', and "
+                + "ProfitLake reads comma-separated files (export it with commas)";
+            break;
+          }
+        }
+      }
       throw JobFailure.inputContract("source " + contract.name() + ": file " + file + " lacks required column(s) "
-          + missing + "; columns found: " + found);
+          + missing + "; columns found: " + found + hint);
     }
     Set<String> extra = new TreeSet<>(found);
     contract.columnNames().forEach(extra::remove);

@@ -82,6 +82,45 @@ class SourceReadingTest extends SparkTestBase {
   }
 
   @Test
+  void binaryFileNamedCsvIsSaidNotToBeText() throws Exception {
+    Path in = input("binary");
+    Path file = in.resolve("sales_reps/part-0.csv");
+    // The start of a gzip file: magic bytes 1f 8b, then compression method 08.
+    byte[] bytes = new byte[2048];
+    new java.util.Random(7).nextBytes(bytes);
+    bytes[0] = 0x1f;
+    bytes[1] = (byte) 0x8b;
+    bytes[2] = 0x08;
+    Files.write(file, bytes);
+    JobFailure failure = assertThrows(JobFailure.class, () -> counts(in, ""));
+    assertEquals(ExitCode.INPUT_CONTRACT, failure.exitCode());
+    // 0x1f is a control character: the first character of the file.
+    assertEquals("source sales_reps: file file:" + file + " is not a text CSV file: its first line holds a control "
+        + "character or a byte that is not UTF-8 (U+001F at character 1); give a UTF-8 CSV file whose first line "
+        + "names the columns, or set the source's format (parquet, json)", failure.getMessage());
+  }
+
+  @Test
+  void repeatedColumnNameIsNamed() throws Exception {
+    Path in = input("repeated");
+    Path file = CsvFiles.write(in, "sales_reps", "rep_id,rep_name,team,rep_name,commission_rate", "R1,Rita,A,Rita,0.05");
+    JobFailure failure = assertThrows(JobFailure.class, () -> counts(in, ""));
+    assertEquals("source sales_reps: file file:" + file + " names the column \"rep_name\" twice in its header "
+        + "(columns 2 and 4): [rep_id, rep_name, team, rep_name, commission_rate]", failure.getMessage());
+  }
+
+  @Test
+  void semicolonSeparatedFileGetsADelimiterHint() throws Exception {
+    Path in = input("semicolons");
+    Path file = CsvFiles.write(in, "sales_reps", "rep_id;rep_name;team;commission_rate", "R1;Rita;A;0.05");
+    JobFailure failure = assertThrows(JobFailure.class, () -> counts(in, ""));
+    assertEquals("source sales_reps: file file:" + file + " lacks required column(s) [rep_id, commission_rate]; "
+        + "columns found: [rep_id;rep_name;team;commission_rate]; the header reads as one column holding ';': the "
+        + "file seems separated by ';', and ProfitLake reads comma-separated files (export it with commas)",
+        failure.getMessage());
+  }
+
+  @Test
   void truncatedLastLineIsMalformedNotPadded() throws Exception {
     Path in = input("truncated");
     Path file = in.resolve("calls/part-0.csv");
