@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -352,11 +351,16 @@ final class SourceReader {
     return line.toString();
   }
 
-  /** Index of the first character a text header cannot hold (a control character other than tab, or U+FFFD). */
+  /**
+   * Index of the first character that shows the header is not text: a control character other than tab, or a
+   * byte that is not UTF-8 (U+FFFD after decoding) in a line without a comma. A header in another encoding with
+   * commas (Latin-1 names of columns the contract does not use) still reads; a PNG or gzip file does not.
+   */
   private static int firstBinaryCharacter(String line) {
+    boolean hasComma = line.indexOf(',') >= 0;
     for (int i = 0; i < line.length(); i++) {
       char c = line.charAt(i);
-      if ((c < 0x20 && c != '\t') || c == 0x7F || c == '\uFFFD') {
+      if ((c < 0x20 && c != '\t') || c == 0x7F || (c == '\uFFFD' && !hasComma)) {
         return i;
       }
     }

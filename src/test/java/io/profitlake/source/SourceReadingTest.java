@@ -101,6 +101,18 @@ class SourceReadingTest extends SparkTestBase {
   }
 
   @Test
+  void pngFileNamedCsvIsSaidNotToBeText() throws Exception {
+    Path in = input("png");
+    Path file = in.resolve("sales_reps/part-0.csv");
+    // A PNG's signature: 0x89 (not UTF-8 on its own), "PNG", then CR LF: a first line without control characters.
+    Files.write(file, new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 0x0d});
+    JobFailure failure = assertThrows(JobFailure.class, () -> counts(in, ""));
+    assertEquals("source sales_reps: file file:" + file + " is not a text CSV file: its first line holds a control "
+        + "character or a byte that is not UTF-8 (U+FFFD at character 1); give a UTF-8 CSV file whose first line "
+        + "names the columns, or set the source's format (parquet, json)", failure.getMessage());
+  }
+
+  @Test
   void repeatedColumnNameIsNamed() throws Exception {
     Path in = input("repeated");
     Path file = CsvFiles.write(in, "sales_reps", "rep_id,rep_name,team,rep_name,commission_rate", "R1,Rita,A,Rita,0.05");
