@@ -234,12 +234,20 @@ class ReadmeRunIT {
         + "(set profitlake.sources.customers.path to a file or folder)"), run.output());
     assertFalse(run.output().contains("\tat "), "no stack trace without --verbose: " + run.output());
 
-    // A report needs a lakehouse: before the first run it says so and how to make one.
+    // A report needs a lakehouse with a run in it. The failed run above made the tables and wrote no P&L; a
+    // folder where nothing ran has no database at all. Each says so and how to make one.
     Launch.Result report = launch(cwd, "report");
     assertEquals(2, report.exitCode(), report.output());
-    assertTrue(report.output().contains("profitlake: configuration error: the lakehouse lakehouse has no database "
-        + "profitability: run `profitlake run` with the same configuration first"), report.output());
+    assertTrue(report.output().contains("profitlake: configuration error: customer_profitability in lakehouse is "
+        + "empty: run `profitlake run` first"), report.output());
     assertFalse(report.output().contains("\tat "), report.output());
+    Path nothingRan = Files.createDirectories(cwd.resolve("nothing-ran"));
+    copyConf(nothingRan);
+    Launch.Result noLakehouse = launch(nothingRan, "report");
+    assertEquals(2, noLakehouse.exitCode(), noLakehouse.output());
+    assertTrue(noLakehouse.output().contains("profitlake: configuration error: the lakehouse lakehouse has no "
+        + "database profitability: run `profitlake run` with the same configuration first"), noLakehouse.output());
+    assertFalse(noLakehouse.output().contains("\tat "), noLakehouse.output());
   }
 
   private static SparkSession spark;
