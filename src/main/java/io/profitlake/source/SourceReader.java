@@ -222,6 +222,7 @@ final class SourceReader {
   }
 
   private Dataset<Row> parquet(SourceContract contract, String file) {
+    requireWholeParquet(contract, file);
     try {
       Dataset<Row> rows = spark.read().parquet(file);
       rows.schema(); // forces the footer read so that a truncated file fails here, as a contract error
@@ -229,6 +230,30 @@ final class SourceReader {
     } catch (Exception e) {
       throw JobFailure.inputContract("source " + contract.name() + ": cannot read Parquet file " + file + ": "
           + firstLine(e.getMessage()));
+    }
+  }
+
+  /**
+   * Reads the file's footer here, on the driver: Spark reads it in a task, and a damaged one then fails the task,
+   * the stage and the job with a stack trace each before the contract error can be said.
+   */
+  private void requireWholeParquet(SourceContract contract, String file) {
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file);
+    long bytes = -1;
+    try {
+      org.apache.parquet.hadoop.util.HadoopInputFile input =
+          org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(path, spark.sessionState().newHadoopConf());
+      bytes = input.getLength();
+      try (org.apache.parquet.hadoop.ParquetFileReader reader = org.apache.parquet.hadoop.ParquetFileReader.open(input)) {
+        reader.getFooter();
+      }
+    } catch (java.io.FileNotFoundException e) {
+      throw JobFailure.inputContract("source " + contract.name() + ": file " + file + " disappeared while the job "
+          + "read it: run again when whatever replaces the files has finished");
+    } catch (java.io.IOException | RuntimeException e) {
+      throw JobFailure.inputContract("source " + contract.name() + ": " + path.toUri() + " is not a whole Parquet "
+          + "file (" + bytes + " bytes, its footer is missing or damaged: truncated by an interrupted copy or "
+          + "write?): replace it with a complete copy, or remove it from the folder");
     }
   }
 

@@ -215,6 +215,54 @@ class SourceReadingTest extends SparkTestBase {
   }
 
   @Test
+  void truncatedParquetFileIsAnInputContractErrorBeforeAnySparkTask() throws Exception {
+    Path in = input("parquet-truncated");
+    StructType schema = new StructType()
+        .add("transaction_id", DataTypes.StringType).add("order_id", DataTypes.StringType)
+        .add("customer_id", DataTypes.StringType).add("transaction_ts", DataTypes.TimestampType)
+        .add("net_amount", DataTypes.createDecimalType(18, 2)).add("cost_amount", DataTypes.createDecimalType(18, 2))
+        .add("currency", DataTypes.StringType).add("transaction_type", DataTypes.StringType);
+    Path folder = in.resolve("transactions-parquet");
+    spark.createDataFrame(List.of(RowFactory.create("T1", "O1", "C1", java.sql.Timestamp.valueOf("2024-01-05 10:00:00"),
+        new BigDecimal("1.00"), new BigDecimal("0.50"), "USD", "SALE")), schema)
+        .coalesce(1).write().parquet(folder.toString());
+    Path file;
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(folder)) {
+      file = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    // Cut off where a copy was interrupted: the footer (and the closing magic) is gone.
+    byte[] whole = java.nio.file.Files.readAllBytes(file);
+    java.nio.file.Files.write(file, java.util.Arrays.copyOf(whole, whole.length / 2));
+    java.nio.file.Files.deleteIfExists(folder.resolve("." + file.getFileName() + ".crc"));
+
+    java.util.concurrent.atomic.AtomicInteger tasks = new java.util.concurrent.atomic.AtomicInteger();
+    org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd taskEnd) {
+        if (taskEnd.reason() instanceof org.apache.spark.TaskFailedReason) {
+          tasks.incrementAndGet();
+        }
+      }
+    };
+    spark.sparkContext().addSparkListener(listener);
+    String extra = "profitlake.sources.transactions { path = \"" + folder + "\", format = parquet }\n";
+    JobFailure failure;
+    try {
+      failure = assertThrows(JobFailure.class, () -> Sources.load(spark, settings(in, extra)));
+    } finally {
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      spark.sparkContext().removeSparkListener(listener);
+    }
+    assertEquals(ExitCode.INPUT_CONTRACT, failure.exitCode());
+    // Found on the driver: no task failed, so Spark printed no stack trace before the message.
+    assertEquals(0, tasks.get(), "failed Spark tasks");
+    String message = failure.getMessage();
+    assertEquals("source transactions: " + file.toUri().toString().replace("file:///", "file:/") + " is not a whole "
+        + "Parquet file (" + (whole.length / 2) + " bytes, its footer is missing or damaged: truncated by an "
+        + "interrupted copy or write?): replace it with a complete copy, or remove it from the folder", message);
+  }
+
+  @Test
   void deltaTableIsReadThroughDelta() throws Exception {
     Path in = input("delta");
     StructType schema = new StructType()
