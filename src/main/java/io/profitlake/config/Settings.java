@@ -20,6 +20,7 @@ public record Settings(
     CostModel costModel,
     List<Scenario> scenarios,
     Clv clv,
+    JobRuns jobRuns,
     String fingerprint,
     List<String> effectiveConfiguration) {
 
@@ -70,6 +71,12 @@ public record Settings(
       return warehouse.isBlank() ? LakehousePaths.child(root(), "warehouse") : LakehousePaths.absolute(warehouse);
     }
   }
+
+  /**
+   * @param heartbeatEvery how often a running run writes its heartbeat
+   * @param abandonedAfter a RUNNING run with no heartbeat for this long is marked ABANDONED by a later run
+   */
+  public record JobRuns(java.time.Duration heartbeatEvery, java.time.Duration abandonedAfter) {}
 
   public record Sample(boolean generateIfMissing, String dir, int customers, int months, long seed, YearMonth startPeriod) {}
 

@@ -145,7 +145,7 @@ public final class SettingsLoader {
     StrictConfig root =
         new StrictConfig(config.getConfig(ROOT), ROOT)
             .onlyKeys("time-zone", "lakehouse", "sources", "quarantine", "sample", "pepper", "spark", "cost-model",
-                "scenarios", "clv");
+                "scenarios", "clv", "job-runs");
     ZoneId zone = zone(root);
     Settings.Lakehouse lakehouse = lakehouse(root.child("lakehouse"));
     Map<String, Settings.SourceLocation> sources = sources(root.child("sources"));
@@ -158,7 +158,16 @@ public final class SettingsLoader {
     CostModel costModel = costModel(root.child("cost-model"));
     List<Scenario> scenarios = ScenarioSettings.scenarios(root, costModel);
     return new Settings(zone, lakehouse, sources, maxRate, sample, pepper, spark, costModel, scenarios,
-        clv(root.child("clv")), fingerprint(config, pepper), effectiveLines(config));
+        clv(root.child("clv")), jobRuns(root.child("job-runs")), fingerprint(config, pepper), effectiveLines(config));
+  }
+
+  private static Settings.JobRuns jobRuns(StrictConfig c) {
+    c.onlyKeys("heartbeat-every", "abandoned-after");
+    java.time.Duration every = c.durationAtLeast("heartbeat-every", java.time.Duration.ofSeconds(1), "1s");
+    // A live run can be a heartbeat late (a slow store, a long pause of its JVM): never mistaken for a dead one.
+    java.time.Duration abandoned = c.durationAtLeast("abandoned-after", every.multipliedBy(2),
+        "twice heartbeat-every (" + every.multipliedBy(2).toSeconds() + "s)");
+    return new Settings.JobRuns(every, abandoned);
   }
 
   private static Settings.Clv clv(StrictConfig c) {

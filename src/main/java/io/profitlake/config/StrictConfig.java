@@ -116,6 +116,20 @@ final class StrictConfig {
     return value;
   }
 
+  /** A HOCON duration (30s, 10m, 1h), at least {@code min} ({@code minText} says what that is). */
+  java.time.Duration durationAtLeast(String name, java.time.Duration min, String minText) {
+    java.time.Duration value;
+    try {
+      value = config.getDuration(quoteIfNeeded(name));
+    } catch (ConfigException.BadValue | ConfigException.WrongType e) {
+      throw ConfigurationError.at(key(name), render(name), "must be a duration such as 30s, 10m or 1h");
+    }
+    if (value.compareTo(min) < 0) {
+      throw ConfigurationError.at(key(name), render(name), "must be at least " + minText);
+    }
+    return value;
+  }
+
   int intAtLeast(String name, int min) {
     BigDecimal value = decimal(name);
     if (value.stripTrailingZeros().scale() > 0 || value.compareTo(BigDecimal.valueOf(min)) < 0

@@ -18,10 +18,17 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The run's row in job_runs: written as RUNNING when the run starts and updated when it ends, so a
- * run that died shows as RUNNING with no finished_at.
+ * The run's row in job_runs: written as RUNNING when the run starts and updated when it ends. While it
+ * runs, a heartbeat file ({@code <lakehouse>/_heartbeats/<run id>}, holding the time it was written) is
+ * rewritten every {@code profitlake.job-runs.heartbeat-every}; a run that died stays RUNNING with no
+ * finished_at until a later run finds its heartbeat (or, without one, its start) older than
+ * {@code abandoned-after} and marks it ABANDONED. The heartbeat is a file, not a Delta commit: it needs no
+ * Spark task, so a busy cluster cannot delay it, and it adds no version to job_runs.
  */
-final class JobRunLog {
+final class JobRunLog implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JobRunLog.class);
+  static final String ABANDONED = "ABANDONED";
+
   private final SparkSession spark;
   private final Lakehouse lakehouse;
   private final Settings settings;
@@ -31,6 +38,8 @@ final class JobRunLog {
   private final Map<String, Long> versions = new LinkedHashMap<>();
   private Map<String, SourceCount> counts = Map.of();
   private List<String> periods = List.of();
+  private List<String> requested;
+  private java.util.concurrent.ScheduledExecutorService heartbeat;
 
   JobRunLog(SparkSession spark, Lakehouse lakehouse, Settings settings, String runId, Instant startedAt) {
     this.spark = spark;
@@ -40,16 +49,130 @@ final class JobRunLog {
     this.startedAt = startedAt;
   }
 
+  /** Writes the RUNNING row, starts the heartbeat, and marks the runs that died as ABANDONED. */
   void started() {
+    beat();
     lakehouse.write(Tables.JOB_RUNS, frame("RUNNING", null, null, null), List.of());
+    long every = settings.jobRuns().heartbeatEvery().toMillis();
+    heartbeat = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {
+      Thread thread = new Thread(task, "profitlake-heartbeat");
+      thread.setDaemon(true);
+      return thread;
+    });
+    heartbeat.scheduleWithFixedDelay(this::beatQuietly, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+    try {
+      markAbandoned();
+    } catch (RuntimeException e) {
+      // Bookkeeping of other runs: it must not fail this one.
+      LOG.warn("could not look for abandoned runs in job_runs: {}", e.getMessage());
+    }
+  }
+
+  /** Where the heartbeats of the runs on this lakehouse are. */
+  static org.apache.hadoop.fs.Path heartbeats(Settings settings) {
+    return new org.apache.hadoop.fs.Path(io.profitlake.config.LakehousePaths.child(settings.lakehouse().root(),
+        "_heartbeats"));
+  }
+
+  private org.apache.hadoop.fs.Path heartbeatFile(String run) {
+    return new org.apache.hadoop.fs.Path(heartbeats(settings), run);
+  }
+
+  private org.apache.hadoop.fs.FileSystem fileSystem() throws java.io.IOException {
+    return heartbeats(settings).getFileSystem(spark.sessionState().newHadoopConf());
+  }
+
+  /** Rewrites this run's heartbeat file with the time now. */
+  private void beat() {
+    try (java.io.OutputStream out = fileSystem().create(heartbeatFile(runId), true)) {
+      out.write(Instant.now().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot write the run's heartbeat " + heartbeatFile(runId)
+          + ": check that the lakehouse folder is writable", e);
+    }
+  }
+
+  /** On the heartbeat thread: a missed beat is logged, not fatal (the next one may succeed). */
+  private void beatQuietly() {
+    try {
+      beat();
+    } catch (RuntimeException e) {
+      LOG.warn("run {}: heartbeat not written: {}", runId, e.getMessage());
+    }
+  }
+
+  /**
+   * Marks as ABANDONED every other RUNNING run whose last sign of life (its heartbeat, else its start) is older
+   * than abandoned-after: a live run rewrites its heartbeat far more often, so it is never among them.
+   */
+  private void markAbandoned() {
+    Instant now = Instant.now();
+    java.time.Duration limit = settings.jobRuns().abandonedAfter();
+    List<Row> running = lakehouse.read(Tables.JOB_RUNS)
+        .where(org.apache.spark.sql.functions.col("status").equalTo("RUNNING")
+            .and(org.apache.spark.sql.functions.col(Tables.RUN_ID).notEqual(runId)))
+        .select(Tables.RUN_ID, "started_at").collectAsList();
+    for (Row run : running) {
+      String other = run.getString(0);
+      Instant lastSign = lastHeartbeat(other).orElse(run.getTimestamp(1).toInstant());
+      if (java.time.Duration.between(lastSign, now).compareTo(limit) <= 0) {
+        continue;
+      }
+      String message = "no heartbeat since " + lastSign + ", more than " + limit.toSeconds() + " s before run "
+          + runId + " started (profitlake.job-runs.abandoned-after): its process died. Its tables keep their last "
+          + "whole commits; rerun its periods to complete them";
+      lakehouse.update(Tables.JOB_RUNS, org.apache.spark.sql.functions.col(Tables.RUN_ID).equalTo(other)
+          .and(org.apache.spark.sql.functions.col("status").equalTo("RUNNING")), Map.of(
+              "status", org.apache.spark.sql.functions.lit(ABANDONED),
+              "message", org.apache.spark.sql.functions.lit(message)));
+      deleteHeartbeat(other);
+      LOG.warn("run {} marked {}: {}", other, ABANDONED, message);
+    }
+  }
+
+  private java.util.Optional<Instant> lastHeartbeat(String run) {
+    try (java.io.InputStream in = fileSystem().open(heartbeatFile(run))) {
+      return java.util.Optional.of(Instant.parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+          .strip()));
+    } catch (java.io.FileNotFoundException none) {
+      return java.util.Optional.empty();
+    } catch (java.io.IOException | java.time.format.DateTimeParseException unreadable) {
+      LOG.warn("heartbeat of run {} unreadable ({}): its start counts instead", run, unreadable.getMessage());
+      return java.util.Optional.empty();
+    }
+  }
+
+  private void deleteHeartbeat(String run) {
+    try {
+      fileSystem().delete(heartbeatFile(run), false);
+    } catch (java.io.IOException e) {
+      LOG.warn("heartbeat of run {} not deleted: {}", run, e.getMessage());
+    }
+  }
+
+  /** Stops the heartbeat and removes its file: the run has ended (its row says how) or is ending. */
+  @Override
+  public void close() {
+    if (heartbeat != null) {
+      heartbeat.shutdownNow();
+      try {
+        heartbeat.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      heartbeat = null;
+      deleteHeartbeat(runId);
+    }
   }
 
   void counts(Map<String, SourceCount> counts) {
     this.counts = counts;
   }
 
-  void periods(Periods periods) {
+  /** The periods processed, and those asked for with --from/--to (null for a run over every period). */
+  void periods(Periods periods, Periods requested) {
     this.periods = periods.names();
+    this.requested = requested == null ? null : requested.names();
   }
 
   void wrote(TableSpec table, Lakehouse.WriteResult result) {
@@ -67,11 +190,13 @@ final class JobRunLog {
   }
 
   void succeeded() {
+    close();
     lakehouse.replace(Tables.JOB_RUNS, frame("SUCCEEDED", Instant.now(), ExitCode.SUCCESS, null), Tables.RUN_ID, runId);
   }
 
   /** Best effort: a failure to record the failure must not hide the failure itself. */
   void failed(ExitCode code, String message) {
+    close();
     try {
       lakehouse.replace(Tables.JOB_RUNS, frame("FAILED", Instant.now(), code, message), Tables.RUN_ID, runId);
     } catch (RuntimeException e) {
@@ -90,6 +215,7 @@ final class JobRunLog {
         runId,
         "run",
         new ArrayList<>(periods),
+        requested == null ? null : new ArrayList<>(requested),
         Timestamp.from(startedAt),
         finishedAt == null ? null : Timestamp.from(finishedAt),
         status,

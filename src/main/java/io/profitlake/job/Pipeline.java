@@ -164,13 +164,14 @@ final class Pipeline {
   }
 
   /**
-   * Every accepted transaction line up to the last processed period, converted to the base currency: the purchase
-   * histories of the lifetime value, which reach back before the first processed period of a rerun.
+   * Every accepted transaction line up to {@code last}, converted to the base currency: the purchase histories of
+   * the lifetime value, which reach back before the first processed period of a rerun (and on to the lakehouse's
+   * last period when the rerun ends before it).
    */
-  Dataset<Row> transactionLinesToDate() {
+  Dataset<Row> transactionLinesTo(java.time.YearMonth last) {
     Dataset<Row> lines = sources.accepted("transactions")
         .withColumn("period", date_format(col("transaction_ts"), "yyyy-MM"))
-        .where(col("period").leq(lit(periods.last().toString())));
+        .where(col("period").leq(lit(last.toString())));
     return Currency.toBase(lines, sources.accepted("fx_rates"), model.currency(), "period", "currency",
         List.of("net_amount", "cost_amount"));
   }

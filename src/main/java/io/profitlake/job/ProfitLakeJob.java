@@ -34,6 +34,7 @@ import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -79,7 +80,8 @@ public final class ProfitLakeJob {
     // The session is sized from the source files; every frame the run keeps or cuts is released when it
     // ends, whatever the outcome, and the code generation setting is put back.
     long inputBytes = ShuffleSizing.inputBytes(spark, settings);
-    try (Materialisation frames = Materialisation.forRun(spark, settings, runId);
+    try (runLog;
+        Materialisation frames = Materialisation.forRun(spark, settings, runId);
         CodeGenerationSwitch codeGeneration = CodeGenerationSwitch.apply(spark, settings.spark().codeGeneration(),
             inputBytes)) {
       clock.start("read and check sources");
@@ -100,8 +102,15 @@ public final class ProfitLakeJob {
       ScenarioReplay.requireKnownCustomers(settings.scenarios(), sources.accepted("customers"));
 
       clock.start("periods and transaction lines");
-      Periods periods = periods(sources, options);
-      runLog.periods(periods);
+      Periods requested = requestedPeriods(sources, options);
+      boolean rerun = options.from().isPresent() || options.to().isPresent();
+      Optional<Periods> recorded = rerun ? recordedPeriods(lakehouse.read(profitabilityTable)) : Optional.empty();
+      Periods periods = rerun ? widened(requested, recorded.map(Periods::last)) : requested;
+      // The snapshots (customer value, prospect scores, lifetime value, scenarios) describe the lakehouse as of
+      // its last period, also after a rerun of earlier periods, as a full run over the same inputs would.
+      Periods held = recorded.map(r -> new Periods(earlier(r.first(), periods.first()), later(r.last(), periods.last())))
+          .orElse(periods);
+      runLog.periods(periods, rerun ? requested : null);
       LOG.info("processing periods {}", periods);
 
       Pipeline pipeline = new Pipeline(spark, settings.costModel(), frames, clock::start, sources, periods);
@@ -128,14 +137,14 @@ public final class ProfitLakeJob {
       // The lifetime value fits: their groups are the only data the run brings to the driver. The histories are
       // read by the fits and the predictions: materialised once.
       clock.start("lifetime value fit");
-      LifetimeValue lifetimeValue = new LifetimeValue(settings.clv(), periods.last());
-      Dataset<Row> histories = frames.keep(lifetimeValue.histories(pipeline.transactionLinesToDate()));
+      LifetimeValue lifetimeValue = new LifetimeValue(settings.clv(), held.last());
+      Dataset<Row> histories = frames.keep(lifetimeValue.histories(pipeline.transactionLinesTo(held.last())));
       LifetimeValue.Fits fits = lifetimeValue.fit(histories);
 
       // Snapshots over everything the lakehouse holds up to the last processed period, this run's rows included
       // (so they come after the customer P&L is written). Read by several: materialised once.
       clock.start("customer value and prospect scores");
-      String asOf = periods.last().toString();
+      String asOf = held.last().toString();
       Dataset<Row> upToLast = frames.keep(lakehouse.read(profitabilityTable).where(col(Tables.PERIOD).leq(lit(asOf))));
       writeAll(lakehouse, runLog, List.of(
           new Write(Tables.customerValue(activityColumns), CustomerValue.asOf(upToLast, asOf, pipeline.spanComponents(),
@@ -147,8 +156,12 @@ public final class ProfitLakeJob {
 
       // The baseline's figures are written: the scenarios replay them over the window with their levers.
       clock.start("scenarios");
-      ScenarioTables.Result scenarios = ScenarioReplay.replay(spark, settings.costModel(), settings.scenarios(), frames,
-          sources, periods, pnl.profitability(), costs.books(), upToLast);
+      // A rerun that ends before the lakehouse's last period replays the lakehouse's last 12, as a what-if does.
+      ScenarioTables.Result scenarios = held.equals(periods)
+          ? ScenarioReplay.replay(spark, settings.costModel(), settings.scenarios(), frames, sources, periods,
+              pnl.profitability(), costs.books(), upToLast)
+          : ScenarioReplay.replay(spark, settings.costModel(), settings.scenarios(), frames, sources, held, upToLast,
+              lakehouse.read(Tables.COST_POOL_RECONCILIATION), upToLast);
       writeAll(lakehouse, runLog, List.of(
           new Write(Tables.SCENARIO_SUMMARY, scenarios.summary(), List.of()),
           new Write(Tables.SCENARIO_POOL_IMPACT, scenarios.poolImpact(), List.of()),
@@ -267,7 +280,7 @@ public final class ProfitLakeJob {
   }
 
   /** Every month from the first to the last period of the accepted transactions, or --from/--to. */
-  private Periods periods(ValidatedSources sources, RunOptions options) {
+  private Periods requestedPeriods(ValidatedSources sources, RunOptions options) {
     if (options.from().isPresent() && options.to().isPresent()) {
       return new Periods(options.from().get(), options.to().get());
     }
@@ -285,6 +298,44 @@ public final class ProfitLakeJob {
       throw new io.profitlake.config.ConfigurationError("--from " + first + " is after the last period " + last);
     }
     return new Periods(first, last);
+  }
+
+  /**
+   * A --from/--to range, widened to the periods whose trailing figures include one of its periods: on to
+   * min(its last + 11, the last period the lakehouse holds), so that late data in a period reaches every t12m
+   * sum, rank, status, segment, action, migration and whale curve it changes. Unchanged when the lakehouse holds
+   * nothing after the range.
+   */
+  static Periods widened(Periods requested, Optional<YearMonth> lastRecorded) {
+    if (lastRecorded.isEmpty()) {
+      return requested;
+    }
+    YearMonth recordedLast = lastRecorded.get();
+    YearMonth reach = requested.last().plusMonths(Insights.TRAILING_PERIODS - 1);
+    YearMonth last = reach.isBefore(recordedLast) ? reach : recordedLast;
+    if (!last.isAfter(requested.last())) {
+      return requested;
+    }
+    Periods periods = new Periods(requested.first(), last);
+    LOG.info("asked for periods {}; processing {}: the trailing-12-month figures (and the ranks, statuses, segments, "
+        + "actions, migrations and whale curves built on them) of the {} periods after {} that the lakehouse holds "
+        + "include it", requested, periods, periods.names().size() - requested.names().size(), requested.last());
+    return periods;
+  }
+
+  /** The first and last period of the customer P&L the lakehouse holds; empty when it holds none. */
+  private static Optional<Periods> recordedPeriods(Dataset<Row> recorded) {
+    Row range = recorded.agg(min(col(Tables.PERIOD)), max(col(Tables.PERIOD))).first();
+    return range.isNullAt(0) ? Optional.empty()
+        : Optional.of(new Periods(YearMonth.parse(range.getString(0)), YearMonth.parse(range.getString(1))));
+  }
+
+  private static YearMonth earlier(YearMonth a, YearMonth b) {
+    return a.isBefore(b) ? a : b;
+  }
+
+  private static YearMonth later(YearMonth a, YearMonth b) {
+    return a.isAfter(b) ? a : b;
   }
 
   private static void logCounts(Map<String, SourceCount> counts) {

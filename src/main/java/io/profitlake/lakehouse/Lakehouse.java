@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import io.delta.tables.DeltaTable;
 import io.profitlake.config.Settings;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -316,6 +317,12 @@ public final class Lakehouse {
     String name = qualified(table);
     Dataset<Row> shaped = rows.select(table.selectColumns());
     committed(table, () -> shaped.writeTo(name).overwrite(col(keyColumn).equalTo(lit(key))));
+  }
+
+  /** Sets columns of the rows that match {@code condition} (one Delta UPDATE, retried on a conflict like a write). */
+  public void update(TableSpec table, Column condition, Map<String, Column> set) {
+    String name = qualified(table);
+    committed(table, () -> DeltaTable.forName(spark, name).update(condition, new java.util.HashMap<>(set)));
   }
 
   /**

@@ -67,9 +67,12 @@ public final class Tables {
           runId(),
           key("command", StringType, "CLI command of the run (run)"),
           of("periods", DataTypes.createArrayType(StringType), "Periods processed (yyyy-MM), in order"),
+          of("periods_requested", DataTypes.createArrayType(StringType), "Periods asked for with --from/--to "
+              + "(null for a run over every period); a rerun also processes the up to 11 periods after them whose "
+              + "trailing figures include them"),
           key("started_at", TimestampType, "When the run started"),
           of("finished_at", TimestampType, "When the run ended; null while running or after a crash"),
-          key("status", StringType, "RUNNING, SUCCEEDED or FAILED (RUNNING after the end means the run died)"),
+          key("status", StringType, "RUNNING, SUCCEEDED, FAILED, or ABANDONED (a later run found no heartbeat for profitlake.job-runs.abandoned-after: the process died)"),
           of("exit_code", IntegerType, "Process exit code (README: 0 ok, 2 config, 3 input contract, 4 quarantine rate, 5 reconciliation, 1 other)"),
           of("message", StringType, "Why it failed, as printed"),
           of("source_counts", DataTypes.createArrayType(SOURCE_COUNT),

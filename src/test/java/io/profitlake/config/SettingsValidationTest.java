@@ -109,8 +109,8 @@ class SettingsValidationTest {
 
   @Test
   void unknownTopLevelKey() {
-    assertEquals("unknown key profitlake.quarantaine: allowed keys under profitlake are [clv, cost-model, lakehouse, "
-        + "pepper, quarantine, sample, scenarios, sources, spark, time-zone]", error("profitlake.quarantaine.max-rate = 0.1"));
+    assertEquals("unknown key profitlake.quarantaine: allowed keys under profitlake are [clv, cost-model, job-runs, "
+        + "lakehouse, pepper, quarantine, sample, scenarios, sources, spark, time-zone]", error("profitlake.quarantaine.max-rate = 0.1"));
   }
 
   @Test
@@ -122,6 +122,22 @@ class SettingsValidationTest {
         error("profitlake.clv.monthly-discount-rate = 1.5"));
     assertEquals("unknown key profitlake.clv.horizon: allowed keys under profitlake.clv are [max-fit-groups, "
         + "monthly-discount-rate, months, time-unit]", error("profitlake.clv.horizon = 12"));
+  }
+
+  @Test
+  void jobRunsDurationsAreCheckedAgainstEachOther() {
+    Settings.JobRuns defaults = TestSettings.parse("").jobRuns();
+    assertEquals(java.time.Duration.ofSeconds(30), defaults.heartbeatEvery());
+    assertEquals(java.time.Duration.ofMinutes(10), defaults.abandonedAfter());
+    assertEquals(java.time.Duration.ofMinutes(2),
+        TestSettings.parse("profitlake.job-runs { heartbeat-every = 1m, abandoned-after = 2m }").jobRuns().abandonedAfter());
+    // A live run is one heartbeat late now and then: a limit under two beats would call it dead.
+    assertEquals("profitlake.job-runs.abandoned-after = \"90s\": must be at least twice heartbeat-every (120s)",
+        error("profitlake.job-runs { heartbeat-every = 1m, abandoned-after = 90s }"));
+    assertEquals("profitlake.job-runs.heartbeat-every = \"soon\": must be a duration such as 30s, 10m or 1h",
+        error("profitlake.job-runs.heartbeat-every = soon"));
+    assertEquals("profitlake.job-runs.heartbeat-every = \"10ms\": must be at least 1s",
+        error("profitlake.job-runs.heartbeat-every = 10ms"));
   }
 
   @Test

@@ -174,6 +174,13 @@ class FaultToleranceIT {
       Path secondLog = dir.resolve("concurrent-second.log");
       Process a = new ProcessBuilder(run(config, FIRST)).directory(dir.toFile()).redirectErrorStream(true)
           .redirectOutput(firstLog.toFile()).start();
+      // The second starts once the first has decided its periods: a rerun reaches on to the 11 periods after its
+      // range that the lakehouse holds, so a first run that saw the second's rows would process 2024-03..2025-01
+      // too (still disjoint from 2025-03..04, but not what the sequential runs wrote).
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+      while (!Files.readString(firstLog).contains("processing periods") && a.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+      }
       Process b = new ProcessBuilder(run(config, SECOND)).directory(dir.toFile()).redirectErrorStream(true)
           .redirectOutput(secondLog.toFile()).start();
       assertTrue(a.waitFor(15, TimeUnit.MINUTES) && b.waitFor(15, TimeUnit.MINUTES), "both runs ended");

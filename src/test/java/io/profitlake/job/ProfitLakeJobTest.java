@@ -354,6 +354,24 @@ class ProfitLakeJobTest extends CatalogTestBase {
     assertEquals(0, rewritten.exceptAll(april).count());
   }
 
+  @Test
+  @Order(2)
+  void aRerunReachesTheElevenPeriodsAfterItThatTheLakehouseHolds() {
+    Optional<YearMonth> held = Optional.of(YearMonth.of(2025, 12));
+    // 2024-02..03: their trailing figures reach 2025-02 (03 + 11), before the lakehouse's last period.
+    assertEquals(periods("2024-02", "2025-02"), ProfitLakeJob.widened(periods("2024-02", "2024-03"), held));
+    // Near the end: to the last period held, not beyond it.
+    assertEquals(periods("2025-06", "2025-12"), ProfitLakeJob.widened(periods("2025-06", "2025-06"), held));
+    assertEquals(periods("2025-12", "2025-12"), ProfitLakeJob.widened(periods("2025-12", "2025-12"), held));
+    // New periods after the lakehouse's, or an empty lakehouse: just the range asked for.
+    assertEquals(periods("2026-01", "2026-02"), ProfitLakeJob.widened(periods("2026-01", "2026-02"), held));
+    assertEquals(periods("2024-02", "2024-02"), ProfitLakeJob.widened(periods("2024-02", "2024-02"), Optional.empty()));
+  }
+
+  private static io.profitlake.profitability.Periods periods(String first, String last) {
+    return new io.profitlake.profitability.Periods(YearMonth.parse(first), YearMonth.parse(last));
+  }
+
   /** For a failure message: the columns whose values differ between two versions of the same customers' rows. */
   private static String differingColumns(Dataset<Row> expected, Dataset<Row> actual) {
     List<String> differing = new java.util.ArrayList<>();

@@ -188,15 +188,22 @@ class ReliabilityTest extends CatalogTestBase {
 
   @Test
   @Order(5)
-  void lateDataRerunChangesOnlyItsPeriod() throws Exception {
+  void lateDataRerunRefreshesEveryPeriodItReachesAndEqualsAFullRun() throws Exception {
+    // Fourteen months of their own, so that the rerun's reach (the late period + 11) ends before the last one.
+    Path in = workDir.resolve("late-in");
+    Settings late = TestSettings.parse(TestSettings.sourcesIn(in, workDir.resolve("late-lakehouse"))
+        + "profitlake.lakehouse.database = late_data\n");
+    new SampleGenerator(spark, new GeneratorOptions(40, 14, 7, YearMonth.of(2024, 1), "csv", false, 0.5),
+        late.costModel()).writeTo(in.toString());
+    new ProfitLakeJob(spark, late).run(RunOptions.allPeriods());
     Map<String, Dataset<Row>> before = new HashMap<>();
     for (String table : PERIOD_KEYED) {
-      before.put(table, contents("profitability", table).localCheckpoint());
+      before.put(table, contents("late_data", table).localCheckpoint());
     }
-    // A late SALE line for a customer who bought in February: a copy of one of its lines with a new id,
+    // A late SALE line for a customer who bought in February 2024: a copy of one of its lines with a new id,
     // 1000.00 net at a cost of 400.00, in the base currency.
-    Path transactions = workDir.resolve("in").resolve("transactions");
-    Map<String, String> late = null;
+    Path transactions = in.resolve("transactions");
+    Map<String, String> copied = null;
     String[] header = null;
     try (Stream<Path> files = Files.list(transactions)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".csv")).sorted().toList()) {
@@ -204,43 +211,62 @@ class ReliabilityTest extends CatalogTestBase {
         header = lines.get(0).split(",", -1);
         for (String line : lines.subList(1, lines.size())) {
           Map<String, String> row = row(header, line);
-          if (late == null && row.get("transaction_ts").startsWith("2024-02") && row.get("currency").equals("USD")
+          if (copied == null && row.get("transaction_ts").startsWith("2024-02") && row.get("currency").equals("USD")
               && row.get("transaction_type").equals("SALE")) {
-            late = row;
+            copied = row;
           }
         }
       }
     }
-    assertTrue(late != null, "a February USD sale to copy");
-    String customer = late.get("customer_id");
-    late.putAll(Map.of("transaction_id", "LATE-1", "order_id", "LATE-O1", "quantity", "1", "unit_price", "1000",
+    assertTrue(copied != null, "a February USD sale to copy");
+    String customer = copied.get("customer_id");
+    copied.putAll(Map.of("transaction_id", "LATE-1", "order_id", "LATE-O1", "quantity", "1", "unit_price", "1000",
         "discount_amount", "0.00", "net_amount", "1000.00", "cost_amount", "400.00"));
     List<String> fields = new ArrayList<>();
     for (String column : header) {
-      fields.add(late.get(column));
+      fields.add(copied.get(column));
     }
     Files.writeString(transactions.resolve("zz-late.csv"), String.join(",", header) + "\n" + String.join(",", fields)
         + "\n", StandardCharsets.UTF_8);
 
-    new ProfitLakeJob(spark, clean).run(new RunOptions(Optional.of(YearMonth.of(2024, 2)),
+    ProfitLakeJob.RunResult rerun = new ProfitLakeJob(spark, late).run(new RunOptions(Optional.of(YearMonth.of(2024, 2)),
         Optional.of(YearMonth.of(2024, 2))));
 
+    // 2024-02 and the 11 periods whose trailing figures include it; 2024-01 and 2025-02 keep their rows.
+    assertEquals(new io.profitlake.profitability.Periods(YearMonth.of(2024, 2), YearMonth.of(2025, 1)), rerun.periods());
+    Row logged = spark.table("late_data.job_runs").where(col("run_id").equalTo(rerun.runId())).first();
+    assertEquals(List.of("2024-02"), logged.getList(logged.fieldIndex("periods_requested")));
+    assertEquals(rerun.periods().names(), logged.getList(logged.fieldIndex("periods")));
     for (String table : PERIOD_KEYED) {
-      assertSameRows(before.get(table).where(col("period").notEqual("2024-02")),
-          contents("profitability", table).where(col("period").notEqual("2024-02")), table + " outside 2024-02");
+      Dataset<Row> now = contents("late_data", table);
+      assertSameRows(before.get(table).where(col("period").isin("2024-01", "2025-02")),
+          now.where(col("period").isin("2024-01", "2025-02")), table + " outside the rerun");
     }
-    Dataset<Row> was = before.get("customer_profitability").where(col("period").equalTo("2024-02"));
-    Dataset<Row> now = contents("profitability", "customer_profitability").where(col("period").equalTo("2024-02"));
-    assertEquals(was.count(), now.count());
-    Row old = was.where(col("customer_id").equalTo(customer)).first();
-    Row changed = now.where(col("customer_id").equalTo(customer)).first();
+    Row old = before.get("customer_profitability")
+        .where(col("period").equalTo("2024-02").and(col("customer_id").equalTo(customer))).first();
+    Row changed = contents("late_data", "customer_profitability")
+        .where(col("period").equalTo("2024-02").and(col("customer_id").equalTo(customer))).first();
     assertEquals(old.<BigDecimal>getAs("net_revenue").add(new BigDecimal("1000.00")), changed.getAs("net_revenue"));
     assertEquals(old.<BigDecimal>getAs("cogs").add(new BigDecimal("400.00")), changed.getAs("cogs"));
-    assertNotEquals(old.<BigDecimal>getAs("net_profit"), changed.getAs("net_profit"));
-    // Nobody else's revenue moved.
-    assertSameRows(was.where(col("customer_id").notEqual(customer)).select("customer_id", "net_revenue", "cogs"),
-        now.where(col("customer_id").notEqual(customer)).select("customer_id", "net_revenue", "cogs"),
-        "other customers' revenue in 2024-02");
+    // The late margin of 600.00 (less what it moves in cost to serve) is in every t12m sum through 2025-01.
+    Row january = contents("late_data", "customer_profitability")
+        .where(col("period").equalTo("2025-01").and(col("customer_id").equalTo(customer))).first();
+    Row januaryBefore = before.get("customer_profitability")
+        .where(col("period").equalTo("2025-01").and(col("customer_id").equalTo(customer))).first();
+    assertEquals(januaryBefore.<BigDecimal>getAs("t12m_net_revenue").add(new BigDecimal("1000.00")),
+        january.getAs("t12m_net_revenue"));
+
+    // A full run on the corrected inputs, in a lakehouse of its own, writes the same contents in every table.
+    Settings full = TestSettings.parse(TestSettings.sourcesIn(in, workDir.resolve("corrected-lakehouse"))
+        + "profitlake.lakehouse.database = corrected\n");
+    new ProfitLakeJob(spark, full).run(RunOptions.allPeriods());
+    List<String> tables = spark.catalog().listTables("corrected").collectAsList().stream()
+        .filter(t -> !t.tableType().equals("VIEW")).map(org.apache.spark.sql.catalog.Table::name)
+        .filter(name -> !name.equals("job_runs")).sorted().toList();
+    assertTrue(tables.size() >= 17, "every table the run writes: " + tables);
+    for (String table : tables) {
+      assertSameRows(contents("corrected", table), contents("late_data", table), table);
+    }
   }
 
   @Test
@@ -257,6 +283,109 @@ class ReliabilityTest extends CatalogTestBase {
     try (Stream<Path> written = Files.list(outside)) {
       assertEquals(0, written.count(), "nothing written outside the root");
     }
+  }
+
+  @Test
+  @Order(7)
+  void aDeadRunIsMarkedAbandonedByALaterRunAndALiveOneIsNot() throws Exception {
+    Settings ghosts = TestSettings.parse(TestSettings.sourcesIn(workDir.resolve("in"), workDir.resolve("ghosts"))
+        + "profitlake.lakehouse.database = ghosts\nprofitlake.job-runs { heartbeat-every = 1s, abandoned-after = 1h }\n");
+    io.profitlake.lakehouse.Lakehouse lakehouse = new io.profitlake.lakehouse.Lakehouse(spark, ghosts.lakehouse());
+    lakehouse.ensureTables(io.profitlake.lakehouse.Tables.all(
+        io.profitlake.costing.CostToServe.activityColumns(ghosts.costModel())));
+    java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    Path heartbeats = Path.of(JobRunLog.heartbeats(ghosts).toUri().getPath());
+
+    // A live run, started two hours ago: its heartbeat is rewritten every second while it runs.
+    JobRunLog alive = new JobRunLog(spark, lakehouse, ghosts, "alive", now.minus(java.time.Duration.ofHours(2)));
+    alive.started();
+    String firstBeat = Files.readString(heartbeats.resolve("alive"));
+    Thread.sleep(2_500);
+    String laterBeat = Files.readString(heartbeats.resolve("alive"));
+    assertTrue(java.time.Instant.parse(laterBeat).isAfter(java.time.Instant.parse(firstBeat)), firstBeat + " " + laterBeat);
+    // A run that just started and has no heartbeat (yet, or any more); one that died two hours ago: its heartbeat
+    // stopped and is gone.
+    JobRunLog young = new JobRunLog(spark, lakehouse, ghosts, "young", java.time.Instant.now());
+    young.started();
+    young.close();
+    JobRunLog dead = new JobRunLog(spark, lakehouse, ghosts, "dead", now.minus(java.time.Duration.ofHours(2)));
+    dead.started();
+    dead.close();
+    assertTrue(Files.notExists(heartbeats.resolve("dead")));
+
+    JobRunLog later = new JobRunLog(spark, lakehouse, ghosts, "later", java.time.Instant.now());
+    later.started();
+    later.succeeded();
+    alive.succeeded();
+    assertTrue(Files.notExists(heartbeats.resolve("alive")), "a finished run's heartbeat is removed");
+
+    Map<String, String> status = new TreeMap<>();
+    for (Row run : spark.table("ghosts.job_runs").collectAsList()) {
+      status.put(run.getAs("run_id"), run.getAs("status"));
+    }
+    assertEquals(Map.of("alive", "SUCCEEDED", "dead", "ABANDONED", "young", "RUNNING", "later", "SUCCEEDED"), status);
+    Row abandoned = spark.table("ghosts.job_runs").where(col("run_id").equalTo("dead")).first();
+    String message = abandoned.getAs("message");
+    assertTrue(message.startsWith("no heartbeat since " + now.minus(java.time.Duration.ofHours(2))
+        + ", more than 3600 s before run later started (profitlake.job-runs.abandoned-after): its process died"),
+        message);
+    assertTrue(abandoned.isNullAt(abandoned.fieldIndex("finished_at")));
+  }
+
+  private static final java.util.concurrent.CountDownLatch WRITING = new java.util.concurrent.CountDownLatch(1);
+  private static final java.util.concurrent.CountDownLatch OTHER_COMMITTED = new java.util.concurrent.CountDownLatch(1);
+  private static final AtomicInteger EVALUATIONS = new AtomicInteger();
+
+  @Test
+  @Order(8)
+  void aCommitThatConflictsWithAnotherSessionsIsMadeAgainAndLandsItsRows() throws Exception {
+    Settings settings = TestSettings.parse(TestSettings.sourcesIn(workDir.resolve("in"), workDir.resolve("conflicts"))
+        + "profitlake.lakehouse.database = conflicts\n");
+    io.profitlake.lakehouse.Lakehouse lakehouse = new io.profitlake.lakehouse.Lakehouse(spark, settings.lakehouse());
+    lakehouse.ensureTables(io.profitlake.lakehouse.Tables.all(
+        io.profitlake.costing.CostToServe.activityColumns(settings.costModel())));
+    lakehouse.tagCommits("conflict-test");
+    // The clean run's prospect scores (a snapshot table), with this run's id stamped on them.
+    Dataset<Row> ours = spark.table("profitability.prospect_scores").coalesce(1).localCheckpoint();
+    lakehouse.write(io.profitlake.lakehouse.Tables.PROSPECT_SCORES, ours.limit(3), List.of());
+
+    // The write's one task, the first time it runs, waits (inside this write's Delta transaction: its snapshot is
+    // read, its files not yet committed) until another session has committed a row to the same table.
+    Dataset<Row> waiting = ours.mapPartitions((org.apache.spark.api.java.function.MapPartitionsFunction<Row, Row>) rows -> {
+      if (EVALUATIONS.incrementAndGet() == 1) {
+        WRITING.countDown();
+        assertTrue(OTHER_COMMITTED.await(2, java.util.concurrent.TimeUnit.MINUTES), "the other session committed");
+      }
+      return rows;
+    }, org.apache.spark.sql.Encoders.row(ours.schema()));
+    org.apache.spark.sql.SparkSession other = spark.newSession();
+    Thread otherWriter = new Thread(() -> {
+      try {
+        assertTrue(WRITING.await(2, java.util.concurrent.TimeUnit.MINUTES));
+        other.table("profitability.prospect_scores").limit(1)
+            .withColumn("prospect_id", org.apache.spark.sql.functions.lit("OTHER-SESSION"))
+            .writeTo("conflicts.prospect_scores").append();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      } finally {
+        OTHER_COMMITTED.countDown();
+      }
+    });
+    otherWriter.start();
+    io.profitlake.lakehouse.Lakehouse.WriteResult result =
+        lakehouse.write(io.profitlake.lakehouse.Tables.PROSPECT_SCORES, waiting, List.of());
+    otherWriter.join();
+
+    // The first attempt conflicted (Delta rejected it whole) and the second landed: the table holds exactly this
+    // write's rows, the other session's row replaced as a snapshot replaces everything.
+    assertEquals(2, EVALUATIONS.get(), "one attempt rejected, one made again");
+    assertSameRows(withoutRunColumns(ours), contents("conflicts", "prospect_scores"), "prospect_scores");
+    List<Row> history = DeltaTable.forName(spark, "conflicts.prospect_scores").history(2)
+        .select("version", "operation", "userMetadata").collectAsList();
+    assertEquals(result.version(), history.get(0).getLong(0));
+    assertEquals("run_id=conflict-test", history.get(0).getString(2), "the newest commit is this write's");
+    assertTrue(history.get(1).isNullAt(2), "the one before it is the other session's: " + history.get(1));
+    assertEquals(ours.count(), result.rowsWritten());
   }
 
   private static Map<String, String> row(String[] header, String line) {
