@@ -59,6 +59,8 @@ import picocli.CommandLine.Option;
         "The PII pepper comes only from the environment variable PROFITLAKE_PEPPER."})
 public final class ProfitLakeCli implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ProfitLakeCli.class);
+  /** Lines the console shows without --verbose (log4j2.properties). */
+  private static final Logger PROGRESS = LoggerFactory.getLogger("io.profitlake.progress");
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -91,10 +93,18 @@ public final class ProfitLakeCli implements Callable<Integer> {
             + "Its pools, shared pools and activities replace those of every other layer, never merge with them.")
     File costModel;
 
-    @Option(names = "--verbose", description = "Print stack traces of failures.")
+    @Option(names = "--verbose",
+        description = "Print every log line on the console (by default only progress, warnings and errors; the rest "
+            + "goes to the log file, logs/profitlake.log), and the stack trace of a failure.")
     boolean verbose;
 
     Settings settings() {
+      if (verbose) {
+        ConsoleLog.verbose();
+      } else {
+        ConsoleLog.file().ifPresent(file -> PROGRESS.info("details (configuration, tables written, Spark's warnings) "
+            + "in {}; --verbose prints them here too", file));
+      }
       Settings settings = SettingsLoader.load(config, costModel);
       LOG.info("effective configuration ({} settings, secrets redacted):\n{}", settings.effectiveConfiguration().size(),
           settings.redactedSummary());

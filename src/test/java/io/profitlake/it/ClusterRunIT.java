@@ -106,8 +106,11 @@ class ClusterRunIT {
       Result submitted = Launch.run(work, submit, 15, env);
       assertEquals(0, submitted.exitCode(), submitted.output());
       assertTrue(submitted.output().contains("succeeded: periods " + SmallRun.PERIODS), submitted.output());
-      assertTrue(submitted.output().contains(" INFO  ProfitLakeCli: effective configuration"), "the job's log "
+      // The job's log configuration: its progress on the console, the details in the driver's log file.
+      assertTrue(submitted.output().contains(" INFO  PhaseClock: stage: write tables"), "the job's log "
           + "configuration was not used: " + submitted.output());
+      assertTrue(Files.readString(work.resolve("logs/profitlake.log")).contains(" INFO  ProfitLakeCli: effective "
+          + "configuration"), "the details in the log file");
       assertFalse(submitted.output().contains(" INFO SparkContext: "), "Spark's INFO lines: " + submitted.output());
 
       // Tasks ran in two executors, one launched by each worker.

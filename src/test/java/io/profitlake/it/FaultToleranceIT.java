@@ -82,8 +82,9 @@ class FaultToleranceIT {
     return file;
   }
 
+  /** A run printing every log line (--verbose): the test follows the tables it writes. */
   private static List<String> run(Path config, List<String> range) {
-    List<String> args = new ArrayList<>(List.of("run", "--config", config.toString()));
+    List<String> args = new ArrayList<>(List.of("run", "--verbose", "--config", config.toString()));
     args.addAll(range);
     return Launch.profitlake(args.toArray(String[]::new));
   }

@@ -58,13 +58,26 @@ class ReadmeRunIT {
     assertTrue(run.output().contains("PROFITLAKE_PEPPER is not set: contact_email_hash will be null in every output"),
         run.output());
     assertTrue(run.output().matches("(?s).*customer_profitability\\s+[0-9,]+ rows written.*"), run.output());
-    // Quiet, readable logs: the effective configuration one setting per line, no ERROR, no stack trace, none of
-    // the known harmless warnings that log4j2.properties explains instead.
-    assertTrue(run.output().contains("\nprofitlake.lakehouse.path = \"lakehouse\"\n"), run.output());
-    assertTrue(run.output().contains("\nprofitlake.pepper = (not set)\n"), run.output());
+    // Quiet, readable logs. The console shows the progress: where the details go, the sources, the periods, each
+    // stage, and the answer; the log file has the details: the effective configuration one setting per line. In
+    // neither an ERROR, a stack trace, or one of the known harmless warnings that log4j2.properties explains.
+    Path logFile = cwd.resolve("logs/profitlake.log");
+    assertTrue(run.output().contains("progress: details (configuration, tables written, Spark's warnings) in "
+        + logFile.toRealPath() + "; --verbose prints them here too"), run.output());
+    assertTrue(run.output().contains("ProfitLakeJob: source transactions: read "), run.output());
+    assertTrue(run.output().contains("PhaseClock: stage: write tables"), run.output());
+    assertFalse(run.output().contains("effective configuration"), run.output());
+    assertFalse(run.output().contains("Lakehouse: wrote "), run.output());
+    // About 40 lines of progress and 18 of the answer; the 100-line configuration and the per-table lines are gone.
+    assertTrue(run.output().lines().count() < 80, "console lines: " + run.output().lines().count());
+    String details = Files.readString(logFile);
+    assertTrue(details.contains("\nprofitlake.lakehouse.path = \"lakehouse\"\n"), details);
+    assertTrue(details.contains("\nprofitlake.pepper = (not set)\n"), details);
+    assertTrue(details.contains(" INFO  Lakehouse: wrote profitability.customer_profitability: version "), details);
     for (String noise : List.of(" ERROR ", "\tat ", "resolves to a loopback address", "Truncated the string representation",
         "was locally checkpointed")) {
       assertFalse(run.output().contains(noise), noise + " in: " + run.output());
+      assertFalse(details.contains(noise), noise + " in the log file: " + details);
     }
     Path tables = cwd.resolve("lakehouse/warehouse/profitability.db");
     for (String table : List.of("customer_profitability", "dim_customer", "dim_period", "job_runs", "quarantine",
@@ -233,6 +246,13 @@ class ReadmeRunIT {
     assertTrue(run.output().contains("profitlake: source customers: data/sample/customers does not exist "
         + "(set profitlake.sources.customers.path to a file or folder)"), run.output());
     assertFalse(run.output().contains("\tat "), "no stack trace without --verbose: " + run.output());
+    // The one-line message is not buried: before it, six lines of progress (the pointer to the log file, the pepper
+    // warning, the run starting, two stages, the source being read), as a person at the terminal follows it.
+    List<String> before = run.output().lines().takeWhile(line -> !line.startsWith("profitlake: source customers"))
+        .filter(line -> !line.startsWith("WARNING: Using incubator modules")).toList();
+    assertTrue(before.size() <= 6, "lines before the failure: " + before);
+    assertTrue(before.get(before.size() - 1).endsWith("INFO  Sources: reading source customers (csv at "
+        + "data/sample/customers)"), "lines before the failure: " + before);
 
     // A report needs a lakehouse with a run in it. The failed run above made the tables and wrote no P&L; a
     // folder where nothing ran has no database at all. Each says so and how to make one.
