@@ -35,9 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The job under spark-submit on a real standalone cluster: one master and two workers on 127.0.0.1,
  * each its own JVM started with the pip pyspark's spark-class (CI has no Spark distribution). The
- * shaded jar is submitted in client mode; the test checks that tasks ran on both workers and that
- * every output table equals that of a local run on the same inputs (the shared {@link SmallRun}). The
- * cluster is stopped whatever happens.
+ * shaded jar is submitted in client mode, and one worker's executor is killed mid-run; the test checks
+ * that tasks ran on both workers and that every output table equals that of a local run on the same
+ * inputs (the shared {@link SmallRun}). The cluster is stopped whatever happens.
  */
 class ClusterRunIT {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -103,8 +103,19 @@ class ClusterRunIT {
           "--conf", "spark.eventLog.enabled=true", "--conf", "spark.eventLog.dir=" + events.toUri(),
           "--conf", "spark.eventLog.compress=false", "--conf", "spark.eventLog.rolling.enabled=false",
           root.resolve("target/profitlake.jar").toString(), "run", "--config", onCluster.toString()));
-      Result submitted = Launch.run(work, submit, 15, env);
+      // Mid-run, once the costs are computed and cut (the P&L stage reads them), one worker's executor is killed
+      // (SIGKILL, as a lost machine): its cached blocks and shuffle files are gone, the reliable checkpoints are
+      // not. The worker starts a new executor and the driver reruns what was lost.
+      List<Long> killed = new ArrayList<>();
+      Result submitted = Launch.runAndAct(work, submit, 20, env, "stage: customer P&L", () -> {
+        ProcessHandle executor = cluster.get(1).descendants()
+            .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+            .findFirst().orElseThrow(() -> new AssertionError("worker0 runs no executor"));
+        killed.add(executor.pid());
+        executor.destroyForcibly();
+      });
       assertEquals(0, submitted.exitCode(), submitted.output());
+      assertEquals(1, killed.size());
       assertTrue(submitted.output().contains("succeeded: periods " + SmallRun.PERIODS), submitted.output());
       // The job's log configuration: its progress on the console, the details in the driver's log file.
       assertTrue(submitted.output().contains(" INFO  PhaseClock: stage: write tables"), "the job's log "
@@ -117,6 +128,7 @@ class ClusterRunIT {
       Set<String> executorsWithTasks = new TreeSet<>();
       Pattern taskEnd = Pattern.compile("\"Event\":\"SparkListenerTaskEnd\".*?\"Executor ID\":\"([^\"]+)\"");
       boolean readReliableCheckpoints = false;
+      boolean executorRemoved = false;
       try (Stream<Path> logs = Files.walk(events)) {
         for (Path log : logs.filter(Files::isRegularFile).toList()) {
           for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
@@ -125,10 +137,13 @@ class ClusterRunIT {
               executorsWithTasks.add(matcher.group(1));
             }
             readReliableCheckpoints |= line.contains("ReliableCheckpointRDD");
+            executorRemoved |= line.contains("\"Event\":\"SparkListenerExecutorRemoved\"");
           }
         }
       }
-      assertEquals(2, executorsWithTasks.size(), "executors that ran tasks: " + executorsWithTasks);
+      // Three: one per worker, and the one worker0 started in place of the killed one.
+      assertEquals(3, executorsWithTasks.size(), "executors that ran tasks: " + executorsWithTasks);
+      assertTrue(executorRemoved, "the driver saw the killed executor go");
       // On a cluster the run's cuts are reliable checkpoints (a lost executor loses no rows; a local run
       // writes none), and the run's checkpoint files are gone once it ends.
       assertTrue(readReliableCheckpoints, "no stage read a reliable checkpoint");

@@ -41,6 +41,37 @@ final class Launch {
     return new Result(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
   }
 
+  /**
+   * Runs a command to its end, like {@link #run(Path, List, int, Map)}, and calls {@code action} once, as soon as
+   * its output shows {@code marker}.
+   */
+  static Result runAndAct(Path cwd, List<String> command, int minutes, Map<String, String> env, String marker,
+      Runnable action) throws Exception {
+    Path log = Files.createTempFile("profitlake-it", ".log");
+    ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(minutes);
+    boolean acted = false;
+    while (!process.waitFor(500, TimeUnit.MILLISECONDS)) {
+      if (!acted && Files.readString(log, StandardCharsets.UTF_8).contains(marker)) {
+        action.run();
+        acted = true;
+      }
+      if (System.nanoTime() > deadline) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        throw new AssertionError(String.join(" ", command) + " did not finish in " + minutes + " minutes");
+      }
+    }
+    String output = Files.readString(log, StandardCharsets.UTF_8);
+    if (!acted) {
+      throw new AssertionError(String.join(" ", command) + " ended before printing " + marker + ":\n" + output);
+    }
+    return new Result(process.exitValue(), output);
+  }
+
   /** The launcher of the README, bin/profitlake, with its arguments. */
   static List<String> profitlake(String... args) {
     List<String> command = new java.util.ArrayList<>(List.of(Path.of("bin/profitlake").toAbsolutePath().toString()));

@@ -288,11 +288,8 @@ class ReliabilityTest extends CatalogTestBase {
   @Test
   @Order(7)
   void aDeadRunIsMarkedAbandonedByALaterRunAndALiveOneIsNot() throws Exception {
-    Settings ghosts = TestSettings.parse(TestSettings.sourcesIn(workDir.resolve("in"), workDir.resolve("ghosts"))
-        + "profitlake.lakehouse.database = ghosts\nprofitlake.job-runs { heartbeat-every = 1s, abandoned-after = 1h }\n");
-    io.profitlake.lakehouse.Lakehouse lakehouse = new io.profitlake.lakehouse.Lakehouse(spark, ghosts.lakehouse());
-    lakehouse.ensureTables(io.profitlake.lakehouse.Tables.all(
-        io.profitlake.costing.CostToServe.activityColumns(ghosts.costModel())));
+    Settings ghosts = ownLakehouse("ghosts", "profitlake.job-runs { heartbeat-every = 1s, abandoned-after = 1h }\n");
+    io.profitlake.lakehouse.Lakehouse lakehouse = emptyLakehouse(ghosts);
     java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     Path heartbeats = Path.of(JobRunLog.heartbeats(ghosts).toUri().getPath());
 
@@ -339,11 +336,8 @@ class ReliabilityTest extends CatalogTestBase {
   @Test
   @Order(8)
   void aCommitThatConflictsWithAnotherSessionsIsMadeAgainAndLandsItsRows() throws Exception {
-    Settings settings = TestSettings.parse(TestSettings.sourcesIn(workDir.resolve("in"), workDir.resolve("conflicts"))
-        + "profitlake.lakehouse.database = conflicts\n");
-    io.profitlake.lakehouse.Lakehouse lakehouse = new io.profitlake.lakehouse.Lakehouse(spark, settings.lakehouse());
-    lakehouse.ensureTables(io.profitlake.lakehouse.Tables.all(
-        io.profitlake.costing.CostToServe.activityColumns(settings.costModel())));
+    Settings settings = ownLakehouse("conflicts", "");
+    io.profitlake.lakehouse.Lakehouse lakehouse = emptyLakehouse(settings);
     lakehouse.tagCommits("conflict-test");
     // The clean run's prospect scores (a snapshot table), with this run's id stamped on them.
     Dataset<Row> ours = spark.table("profitability.prospect_scores").coalesce(1).localCheckpoint();
@@ -386,6 +380,20 @@ class ReliabilityTest extends CatalogTestBase {
     assertEquals("run_id=conflict-test", history.get(0).getString(2), "the newest commit is this write's");
     assertTrue(history.get(1).isNullAt(2), "the one before it is the other session's: " + history.get(1));
     assertEquals(ours.count(), result.rowsWritten());
+  }
+
+  /** The clean inputs, into a lakehouse and database of their own named {@code name}. */
+  private static Settings ownLakehouse(String name, String extra) {
+    return TestSettings.parse(TestSettings.sourcesIn(workDir.resolve("in"), workDir.resolve(name))
+        + "profitlake.lakehouse.database = " + name + "\n" + extra);
+  }
+
+  /** The settings' lakehouse with every table declared and none written. */
+  private static io.profitlake.lakehouse.Lakehouse emptyLakehouse(Settings settings) {
+    io.profitlake.lakehouse.Lakehouse lakehouse = new io.profitlake.lakehouse.Lakehouse(spark, settings.lakehouse());
+    lakehouse.ensureTables(io.profitlake.lakehouse.Tables.all(
+        io.profitlake.costing.CostToServe.activityColumns(settings.costModel())));
+    return lakehouse;
   }
 
   private static Map<String, String> row(String[] header, String line) {

@@ -173,15 +173,17 @@ class SourceReadingTest extends SparkTestBase {
     assertEquals("First", sources.accepted("sales_reps").where("rep_id = 'R1'").first().getAs("rep_name"));
   }
 
+  /** The required transaction columns, each of its declared type. */
+  private static final StructType TRANSACTIONS_AS_DECLARED = new StructType()
+      .add("transaction_id", DataTypes.StringType).add("order_id", DataTypes.StringType)
+      .add("customer_id", DataTypes.StringType).add("transaction_ts", DataTypes.TimestampType)
+      .add("net_amount", DataTypes.createDecimalType(18, 2)).add("cost_amount", DataTypes.createDecimalType(18, 2))
+      .add("currency", DataTypes.StringType).add("transaction_type", DataTypes.StringType);
+
   @Test
   void parquetWithDeclaredTypesIsTakenAsIs() throws Exception {
     Path in = input("parquet-ok");
-    StructType schema = new StructType()
-        .add("transaction_id", DataTypes.StringType).add("order_id", DataTypes.StringType)
-        .add("customer_id", DataTypes.StringType).add("transaction_ts", DataTypes.TimestampType)
-        .add("net_amount", DataTypes.createDecimalType(18, 2)).add("cost_amount", DataTypes.createDecimalType(18, 2))
-        .add("currency", DataTypes.StringType).add("transaction_type", DataTypes.StringType)
-        .add("quantity", DataTypes.IntegerType);
+    StructType schema = TRANSACTIONS_AS_DECLARED.add("quantity", DataTypes.IntegerType);
     List<Row> rows = List.of(RowFactory.create("T1", "O1", "C1", Timestamp.valueOf("2024-01-15 10:00:00"),
         new BigDecimal("100.25"), new BigDecimal("60.10"), "USD", "SALE", 3));
     Path folder = in.resolve("transactions-parquet");
@@ -217,11 +219,7 @@ class SourceReadingTest extends SparkTestBase {
   @Test
   void truncatedParquetFileIsAnInputContractErrorBeforeAnySparkTask() throws Exception {
     Path in = input("parquet-truncated");
-    StructType schema = new StructType()
-        .add("transaction_id", DataTypes.StringType).add("order_id", DataTypes.StringType)
-        .add("customer_id", DataTypes.StringType).add("transaction_ts", DataTypes.TimestampType)
-        .add("net_amount", DataTypes.createDecimalType(18, 2)).add("cost_amount", DataTypes.createDecimalType(18, 2))
-        .add("currency", DataTypes.StringType).add("transaction_type", DataTypes.StringType);
+    StructType schema = TRANSACTIONS_AS_DECLARED;
     Path folder = in.resolve("transactions-parquet");
     spark.createDataFrame(List.of(RowFactory.create("T1", "O1", "C1", java.sql.Timestamp.valueOf("2024-01-05 10:00:00"),
         new BigDecimal("1.00"), new BigDecimal("0.50"), "USD", "SALE")), schema)
