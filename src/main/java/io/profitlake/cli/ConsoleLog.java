@@ -12,8 +12,11 @@ import org.apache.logging.log4j.core.appender.RollingFileAppender;
  * the file every line; {@code --verbose} shows every line on the console too.
  */
 final class ConsoleLog {
-  /** Read by log4j2.properties: the level of the lines the console shows besides the progress. */
-  static final String CONSOLE_LEVEL = "profitlake.console.level";
+  /**
+   * Read by log4j2.properties: the level of the lines the console shows besides the progress. Not under
+   * {@code profitlake.}: Typesafe Config reads every system property, and that root takes only its own keys.
+   */
+  static final String CONSOLE_LEVEL = "profitlake-log.console-level";
 
   private ConsoleLog() {}
 

@@ -101,6 +101,18 @@ class CliUsageTest {
   }
 
   @Test
+  void verboseLeavesTheConfigurationAlone(@TempDir Path dir) throws Exception {
+    // --verbose sets a system property for log4j2; Typesafe Config reads system properties too, so one under
+    // profitlake. would be an unknown key, found before the config's own error.
+    Path conf = dir.resolve("bad.conf");
+    Files.writeString(conf, "profitlake.quarantine.max-rate = 2\n");
+    Outcome outcome = execute("validate", "--verbose", "--config", conf.toString());
+    assertEquals(2, outcome.code());
+    assertTrue(outcome.err().startsWith("profitlake: configuration error: profitlake.quarantine.max-rate = 2: must be "
+        + "between 0 and 1"), outcome.err());
+  }
+
+  @Test
   void invalidConfigStopsBeforeSpark(@TempDir Path dir) throws Exception {
     Path conf = dir.resolve("bad.conf");
     Files.writeString(conf, "profitlake.cost-model.pools.support.capacity-minutes = -1\n");
