@@ -1,5 +1,9 @@
 package io.profitlake.job;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import io.profitlake.config.LakehousePaths;
 import io.profitlake.config.Settings;
 import io.profitlake.failure.ExitCode;
 import io.profitlake.lakehouse.Lakehouse;
@@ -7,15 +11,31 @@ import io.profitlake.lakehouse.TableSpec;
 import io.profitlake.lakehouse.Tables;
 import io.profitlake.profitability.Periods;
 import io.profitlake.source.SourceCount;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The run's row in job_runs: written as RUNNING when the run starts and updated when it ends. While it
@@ -26,7 +46,7 @@ import org.apache.spark.sql.SparkSession;
  * Spark task, so a busy cluster cannot delay it, and it adds no version to job_runs.
  */
 final class JobRunLog implements AutoCloseable {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JobRunLog.class);
+  private static final Logger LOG = LoggerFactory.getLogger(JobRunLog.class);
   static final String ABANDONED = "ABANDONED";
 
   private final SparkSession spark;
@@ -39,7 +59,7 @@ final class JobRunLog implements AutoCloseable {
   private Map<String, SourceCount> counts = Map.of();
   private List<String> periods = List.of();
   private List<String> requested;
-  private java.util.concurrent.ScheduledExecutorService heartbeat;
+  private ScheduledExecutorService heartbeat;
 
   JobRunLog(SparkSession spark, Lakehouse lakehouse, Settings settings, String runId, Instant startedAt) {
     this.spark = spark;
@@ -54,12 +74,12 @@ final class JobRunLog implements AutoCloseable {
     beat();
     lakehouse.write(Tables.JOB_RUNS, frame("RUNNING", null, null, null), List.of());
     long every = settings.jobRuns().heartbeatEvery().toMillis();
-    heartbeat = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {
+    heartbeat = Executors.newSingleThreadScheduledExecutor(task -> {
       Thread thread = new Thread(task, "profitlake-heartbeat");
       thread.setDaemon(true);
       return thread;
     });
-    heartbeat.scheduleWithFixedDelay(this::beatQuietly, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+    heartbeat.scheduleWithFixedDelay(this::beatQuietly, every, every, TimeUnit.MILLISECONDS);
     try {
       markAbandoned();
     } catch (RuntimeException e) {
@@ -69,25 +89,25 @@ final class JobRunLog implements AutoCloseable {
   }
 
   /** Where the heartbeats of the runs on this lakehouse are. */
-  static org.apache.hadoop.fs.Path heartbeats(Settings settings) {
-    return new org.apache.hadoop.fs.Path(io.profitlake.config.LakehousePaths.child(settings.lakehouse().root(),
+  static Path heartbeats(Settings settings) {
+    return new Path(LakehousePaths.child(settings.lakehouse().root(),
         "_heartbeats"));
   }
 
-  private org.apache.hadoop.fs.Path heartbeatFile(String run) {
-    return new org.apache.hadoop.fs.Path(heartbeats(settings), run);
+  private Path heartbeatFile(String run) {
+    return new Path(heartbeats(settings), run);
   }
 
-  private org.apache.hadoop.fs.FileSystem fileSystem() throws java.io.IOException {
+  private FileSystem fileSystem() throws IOException {
     return heartbeats(settings).getFileSystem(spark.sessionState().newHadoopConf());
   }
 
   /** Rewrites this run's heartbeat file with the time now. */
   private void beat() {
-    try (java.io.OutputStream out = fileSystem().create(heartbeatFile(runId), true)) {
-      out.write(Instant.now().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot write the run's heartbeat " + heartbeatFile(runId)
+    try (OutputStream out = fileSystem().create(heartbeatFile(runId), true)) {
+      out.write(Instant.now().toString().getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the run's heartbeat " + heartbeatFile(runId)
           + ": check that the lakehouse folder is writable", e);
     }
   }
@@ -107,45 +127,46 @@ final class JobRunLog implements AutoCloseable {
    */
   private void markAbandoned() {
     Instant now = Instant.now();
-    java.time.Duration limit = settings.jobRuns().abandonedAfter();
+    Duration limit = settings.jobRuns().abandonedAfter();
+    // The RUNNING rows other than this run's: a handful at most (runs alive now, and the dead ones), two columns.
     List<Row> running = lakehouse.read(Tables.JOB_RUNS)
-        .where(org.apache.spark.sql.functions.col("status").equalTo("RUNNING")
-            .and(org.apache.spark.sql.functions.col(Tables.RUN_ID).notEqual(runId)))
+        .where(col("status").equalTo("RUNNING")
+            .and(col(Tables.RUN_ID).notEqual(runId)))
         .select(Tables.RUN_ID, "started_at").collectAsList();
     for (Row run : running) {
       String other = run.getString(0);
       Instant lastSign = lastHeartbeat(other).orElse(run.getTimestamp(1).toInstant());
-      if (java.time.Duration.between(lastSign, now).compareTo(limit) <= 0) {
+      if (Duration.between(lastSign, now).compareTo(limit) <= 0) {
         continue;
       }
       String message = "no heartbeat since " + lastSign + ", more than " + limit.toSeconds() + " s before run "
           + runId + " started (profitlake.job-runs.abandoned-after): its process died. Its tables keep their last "
           + "whole commits; rerun its periods to complete them";
-      lakehouse.update(Tables.JOB_RUNS, org.apache.spark.sql.functions.col(Tables.RUN_ID).equalTo(other)
-          .and(org.apache.spark.sql.functions.col("status").equalTo("RUNNING")), Map.of(
-              "status", org.apache.spark.sql.functions.lit(ABANDONED),
-              "message", org.apache.spark.sql.functions.lit(message)));
+      lakehouse.update(Tables.JOB_RUNS, col(Tables.RUN_ID).equalTo(other)
+          .and(col("status").equalTo("RUNNING")), Map.of(
+              "status", lit(ABANDONED),
+              "message", lit(message)));
       deleteHeartbeat(other);
       LOG.warn("run {} marked {}: {}", other, ABANDONED, message);
     }
   }
 
-  private java.util.Optional<Instant> lastHeartbeat(String run) {
-    try (java.io.InputStream in = fileSystem().open(heartbeatFile(run))) {
-      return java.util.Optional.of(Instant.parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+  private Optional<Instant> lastHeartbeat(String run) {
+    try (InputStream in = fileSystem().open(heartbeatFile(run))) {
+      return Optional.of(Instant.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)
           .strip()));
-    } catch (java.io.FileNotFoundException none) {
-      return java.util.Optional.empty();
-    } catch (java.io.IOException | java.time.format.DateTimeParseException unreadable) {
+    } catch (FileNotFoundException none) {
+      return Optional.empty();
+    } catch (IOException | DateTimeParseException unreadable) {
       LOG.warn("heartbeat of run {} unreadable ({}): its start counts instead", run, unreadable.getMessage());
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 
   private void deleteHeartbeat(String run) {
     try {
       fileSystem().delete(heartbeatFile(run), false);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       LOG.warn("heartbeat of run {} not deleted: {}", run, e.getMessage());
     }
   }
@@ -156,7 +177,7 @@ final class JobRunLog implements AutoCloseable {
     if (heartbeat != null) {
       heartbeat.shutdownNow();
       try {
-        heartbeat.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+        heartbeat.awaitTermination(30, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -200,7 +221,7 @@ final class JobRunLog implements AutoCloseable {
     try {
       lakehouse.replace(Tables.JOB_RUNS, frame("FAILED", Instant.now(), code, message), Tables.RUN_ID, runId);
     } catch (RuntimeException e) {
-      org.slf4j.LoggerFactory.getLogger(JobRunLog.class)
+      LoggerFactory.getLogger(JobRunLog.class)
           .warn("could not record the failure of run {} in job_runs: {}", runId, e.getMessage());
     }
   }

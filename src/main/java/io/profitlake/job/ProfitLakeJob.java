@@ -141,7 +141,7 @@ public final class ProfitLakeJob {
       Dataset<Row> histories = frames.keep(lifetimeValue.histories(pipeline.transactionLinesTo(held.last())));
       LifetimeValue.Fits fits = lifetimeValue.fit(histories);
 
-      // Snapshots over everything the lakehouse holds up to the last processed period, this run's rows included
+      // Snapshots over everything the lakehouse holds up to its last period, this run's rows included
       // (so they come after the customer P&L is written). Read by several: materialised once.
       clock.start("customer value and prospect scores");
       String asOf = held.last().toString();
