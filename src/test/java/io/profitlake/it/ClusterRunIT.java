@@ -1,5 +1,6 @@
 package io.profitlake.it;
 
+import static io.profitlake.support.FrameAssertions.assertSameRows;
 import static io.profitlake.support.FrameAssertions.withoutRunColumns;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -164,24 +165,13 @@ class ClusterRunIT {
 
   /** Every table's current contents, without the columns naming the run or its time, are the same. */
   private static void assertSameTables(Path expected, Path actual) throws IOException {
-    SparkSession spark = SparkSession.builder().master("local[2]").appName("cluster-it-compare")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-        .config("spark.sql.shuffle.partitions", "2")
-        .getOrCreate();
+    SparkSession spark = Reader.spark();
     try (Stream<Path> tables = Files.list(expected)) {
       List<String> names = tables.map(t -> t.getFileName().toString()).filter(n -> !n.equals("job_runs")).sorted().toList();
       assertEquals(18 - 1, names.size(), "tables: " + names);
       for (String name : names) {
-        Dataset<Row> want = contents(spark, expected.resolve(name));
-        Dataset<Row> got = contents(spark, actual.resolve(name));
-        assertEquals(want.count(), got.count(), name);
-        assertEquals(0, want.exceptAll(got).count(), name);
-        assertEquals(0, got.exceptAll(want).count(), name);
+        assertSameRows(contents(spark, expected.resolve(name)), contents(spark, actual.resolve(name)), name);
       }
-    } finally {
-      spark.stop();
     }
   }
 
