@@ -31,7 +31,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.apache.spark.TaskFailedReason;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
@@ -279,9 +283,13 @@ class ProfitLakeJobTest extends CatalogTestBase {
         table("profitability_migration").count());
   }
 
+  /**
+   * The rerun is also the run whose tasks fail: the first attempt of every task of a stage fails (local[2,3]
+   * retries it, as a cluster does after a lost executor or a flaky disk) and no row is lost or doubled.
+   */
   @Test
   @Order(3)
-  void rerunLeavesIdenticalContents() {
+  void rerunWithFailedTaskAttemptsLeavesIdenticalContents() throws Exception {
     List<String> tables = List.of("customer_profitability", "dim_customer", "dim_period", "quarantine",
         "cost_to_serve", "cost_pool_reconciliation", "referral_attribution", "profitability_migration", "whale_curve",
         "whale_curve_summary", "customer_value", "prospect_scores", "scenario_summary", "scenario_pool_impact",
@@ -290,7 +298,27 @@ class ProfitLakeJobTest extends CatalogTestBase {
     for (String name : tables) {
       before.put(name, contents(name).localCheckpoint());
     }
-    ProfitLakeJob.RunResult second = new ProfitLakeJob(spark, settings).run(RunOptions.allPeriods());
+    AtomicInteger failedTasks = new AtomicInteger();
+    SparkListener listener = new SparkListener() {
+      @Override
+      public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
+        if (taskEnd.reason() instanceof TaskFailedReason) {
+          failedTasks.incrementAndGet();
+        }
+      }
+    };
+    spark.sparkContext().addSparkListener(listener);
+    System.setProperty(Faults.FAIL_FIRST_ATTEMPTS, "true");
+    ProfitLakeJob.RunResult second;
+    try {
+      second = new ProfitLakeJob(spark, settings).run(RunOptions.allPeriods());
+    } finally {
+      System.clearProperty(Faults.FAIL_FIRST_ATTEMPTS);
+      // Task-end events arrive on the listener bus thread: let it drain before counting.
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      spark.sparkContext().removeSparkListener(listener);
+    }
+    assertTrue(failedTasks.get() > 0, "the fault was injected");
     try {
       for (String name : tables) {
         Dataset<Row> after = contents(name);
