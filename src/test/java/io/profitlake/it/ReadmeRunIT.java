@@ -19,7 +19,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -270,28 +269,11 @@ class ReadmeRunIT {
     assertFalse(noLakehouse.output().contains("\tat "), noLakehouse.output());
   }
 
-  private static SparkSession spark;
   private static String python;
 
-  /** A local session that reads the README run's tables by path, for the checks (made once, on first use). */
-  private static synchronized SparkSession spark() {
-    if (spark == null) {
-      spark = SparkSession.builder().master("local[2]").appName("readme-it-checks")
-          .config("spark.ui.enabled", "false")
-          .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-          .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-          .config("spark.sql.shuffle.partitions", "2")
-          .config("spark.sql.session.timeZone", "UTC")
-          .getOrCreate();
-    }
-    return spark;
-  }
-
-  @AfterAll
-  static void stopSpark() {
-    if (spark != null) {
-      spark.stop();
-    }
+  /** The integration tests' reader session, which reads the README run's tables by path for the checks. */
+  private static SparkSession spark() {
+    return Reader.spark();
   }
 
   private static Path tables() {
