@@ -284,8 +284,9 @@ class ProfitLakeJobTest extends CatalogTestBase {
   }
 
   /**
-   * The rerun is also the run whose tasks fail: the first attempt of every task of a stage fails (local[2,3]
-   * retries it, as a cluster does after a lost executor or a flaky disk) and no row is lost or doubled.
+   * The rerun is also the run whose tasks fail (Faults): the first attempt of every task that reads partition 0
+   * of the transaction lines fails, local[2,3] retries it as a cluster does after a lost executor or a flaky
+   * disk, and no row is lost or doubled.
    */
   @Test
   @Order(3)
