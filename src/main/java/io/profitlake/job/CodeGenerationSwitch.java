@@ -18,13 +18,16 @@ import org.slf4j.LoggerFactory;
  * to whenever generated code does not compile: the same expressions, the same results. The session's
  * previous settings come back when the run ends, so a session shared with other work keeps its own.
  */
-final class CodeGenerationSwitch implements AutoCloseable {
+public final class CodeGenerationSwitch implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CodeGenerationSwitch.class);
 
   /** Below this much source text a run is faster interpreted (measured: 13 MB faster, 33 MB slower). */
   static final long SMALL_INPUT_BYTES = 16L << 20;
-  /** No whole-stage code generation, and every expression through Spark's interpreted evaluation. */
-  static final Map<String, String> INTERPRETED = Map.of(
+  /**
+   * No whole-stage code generation, and every expression through Spark's interpreted evaluation (also the
+   * settings of the integration tests' reader session).
+   */
+  public static final Map<String, String> INTERPRETED = Map.of(
       "spark.sql.codegen.wholeStage", "false",
       "spark.sql.codegen.factoryMode", "NO_CODEGEN");
 

@@ -75,11 +75,12 @@ public final class ProfitLakeJob {
     TableSpec profitabilityTable = Tables.customerProfitability(activityColumns);
     lakehouse.ensureTables(Tables.all(activityColumns));
     lakehouse.tagCommits(runId);
+    // The session is sized from the source files; every frame the run keeps or cuts is released when it
+    // ends, whatever the outcome, and the code generation setting is put back. The RUNNING row (and its
+    // heartbeat) comes last before the try that ends it.
+    long inputBytes = ShuffleSizing.inputBytes(spark, settings);
     JobRunLog runLog = new JobRunLog(spark, lakehouse, settings, runId, startedAt);
     runLog.started();
-    // The session is sized from the source files; every frame the run keeps or cuts is released when it
-    // ends, whatever the outcome, and the code generation setting is put back.
-    long inputBytes = ShuffleSizing.inputBytes(spark, settings);
     try (runLog;
         Materialisation frames = Materialisation.forRun(spark, settings, runId);
         CodeGenerationSwitch codeGeneration = CodeGenerationSwitch.apply(spark, settings.spark().codeGeneration(),

@@ -57,26 +57,32 @@ class ConnectServeIT {
 
       SparkSession local = Reader.spark();
       Path tables = run.tables();
-      local.read().format("delta").load(tables.resolve("customer_profitability").toString())
-          .createOrReplaceTempView("pnl");
-      local.read().format("delta").load(tables.resolve("cost_to_serve").toString()).createOrReplaceTempView("lineage");
-      local.read().format("delta").load(tables.resolve("whale_curve_summary").toString())
-          .createOrReplaceTempView("summary");
-      // The league: the last period's customers by t12m net profit, ties by id.
-      List<Row> expectedTop = local.sql("SELECT customer_id, t12m_net_profit FROM pnl "
-          + "WHERE period = (SELECT max(period) FROM pnl) ORDER BY t12m_net_profit DESC, customer_id LIMIT 10")
-          .collectAsList();
-      assertEquals(expectedTop.toString(), top.toString());
-      Map<String, BigDecimal> expectedByActivity = new TreeMap<>();
-      local.sql("SELECT activity, sum(allocated_amount) FROM lineage GROUP BY activity").collectAsList()
-          .forEach(r -> expectedByActivity.put(r.getString(0), r.getDecimal(1)));
-      assertEquals(expectedByActivity, byActivity);
-      // The company P&L view's net profit per period is the whale curve's total: two tables, one answer.
-      Map<String, BigDecimal> totals = new TreeMap<>();
-      local.sql("SELECT period, total_net_profit FROM summary").collectAsList()
-          .forEach(r -> totals.put(r.getString(0), r.getDecimal(1)));
-      assertEquals(totals, companyProfit);
-      assertEquals(3, totals.size());
+      // Temp views in the reader session the integration tests share: dropped when the checks end.
+      try {
+        local.read().format("delta").load(tables.resolve("customer_profitability").toString())
+            .createOrReplaceTempView("pnl");
+        local.read().format("delta").load(tables.resolve("cost_to_serve").toString())
+            .createOrReplaceTempView("lineage");
+        local.read().format("delta").load(tables.resolve("whale_curve_summary").toString())
+            .createOrReplaceTempView("summary");
+        // The league: the last period's customers by t12m net profit, ties by id.
+        List<Row> expectedTop = local.sql("SELECT customer_id, t12m_net_profit FROM pnl "
+            + "WHERE period = (SELECT max(period) FROM pnl) ORDER BY t12m_net_profit DESC, customer_id LIMIT 10")
+            .collectAsList();
+        assertEquals(expectedTop.toString(), top.toString());
+        Map<String, BigDecimal> expectedByActivity = new TreeMap<>();
+        local.sql("SELECT activity, sum(allocated_amount) FROM lineage GROUP BY activity").collectAsList()
+            .forEach(r -> expectedByActivity.put(r.getString(0), r.getDecimal(1)));
+        assertEquals(expectedByActivity, byActivity);
+        // The company P&L view's net profit per period is the whale curve's total: two tables, one answer.
+        Map<String, BigDecimal> totals = new TreeMap<>();
+        local.sql("SELECT period, total_net_profit FROM summary").collectAsList()
+            .forEach(r -> totals.put(r.getString(0), r.getDecimal(1)));
+        assertEquals(totals, companyProfit);
+        assertEquals(3, totals.size());
+      } finally {
+        List.of("pnl", "lineage", "summary").forEach(local.catalog()::dropTempView);
+      }
     } finally {
       serve.destroy();
       if (!serve.waitFor(60, TimeUnit.SECONDS)) {

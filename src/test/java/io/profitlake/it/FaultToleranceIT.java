@@ -140,6 +140,10 @@ class FaultToleranceIT {
     // The rerun (same lakehouse) completes and equals the uninterrupted run.
     Launch.Result rerun = Launch.run(dir, run(config, FIRST), 10);
     assertEquals(0, rerun.exitCode(), rerun.output());
+    // Every log line (--verbose): a rerun after a crash is a normal run, without an ERROR or a stack trace.
+    for (String noise : List.of(" ERROR ", "\tat ")) {
+      assertFalse(rerun.output().contains(noise), noise + " in: " + rerun.output());
+    }
     for (String table : TABLES) {
       assertTrue(sameRows(firstRangeAlone.get(table), contents("crashed", table)), table);
     }

@@ -1,5 +1,6 @@
 package io.profitlake.it;
 
+import io.profitlake.job.CodeGenerationSwitch;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -16,16 +17,15 @@ final class Reader {
 
   static synchronized SparkSession spark() {
     if (session == null) {
-      session = SparkSession.builder().master("local[2]").appName("profitlake-it-reader")
+      SparkSession.Builder builder = SparkSession.builder().master("local[2]").appName("profitlake-it-reader")
           .config("spark.ui.enabled", "false")
           .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
           .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
           .config("spark.sql.shuffle.partitions", "2")
           .config("spark.databricks.delta.snapshotPartitions", "1")
-          .config("spark.sql.session.timeZone", "UTC")
-          .config("spark.sql.codegen.wholeStage", "false")
-          .config("spark.sql.codegen.factoryMode", "NO_CODEGEN")
-          .getOrCreate();
+          .config("spark.sql.session.timeZone", "UTC");
+      CodeGenerationSwitch.INTERPRETED.forEach(builder::config);
+      session = builder.getOrCreate();
     }
     return session;
   }

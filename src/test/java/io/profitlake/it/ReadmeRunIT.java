@@ -15,7 +15,6 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -121,7 +120,7 @@ class ReadmeRunIT {
   void reportShowsTheTablesNumbers() throws Exception {
     Path file = sampleRun.resolve("report/profitlake-report-2025-12.html");
     Assumptions.assumeTrue(Files.isRegularFile(file), "the README run made no report");
-    ReportChecks checks = new ReportChecks(spark(), tables(), file, "2025-12");
+    ReportChecks checks = new ReportChecks(Reader.spark(), tables(), file, "2025-12");
     checks.everyFigureDecodesAndIsExplained(List.of("whale-curve", "profit-by-decile", "cost-by-activity",
         "unused-capacity", "segments", "migrations", "actions", "referral-value", "prospects", "scenarios"));
     checks.whalePeakIsTheCustomersOwn();
@@ -179,7 +178,7 @@ class ReadmeRunIT {
       assertEquals(2, protocol.get("min_writer_version").asInt(), name);
       assertEquals(0, protocol.get("reader_features").size(), name);
       assertEquals(0, protocol.get("writer_features").size(), name);
-      Dataset<Row> rows = spark().read().format("delta").load(tables.resolve(name).toString());
+      Dataset<Row> rows = Reader.spark().read().format("delta").load(tables.resolve(name).toString());
       List<String> money = java.util.Arrays.stream(rows.schema().fields())
           .filter(f -> f.dataType().equals(DataTypes.createDecimalType(18, 2))).map(StructField::name).toList();
       List<Column> aggregates = new java.util.ArrayList<>(List.of(functions.count(functions.lit(1))));
@@ -270,11 +269,6 @@ class ReadmeRunIT {
   }
 
   private static String python;
-
-  /** The integration tests' reader session, which reads the README run's tables by path for the checks. */
-  private static SparkSession spark() {
-    return Reader.spark();
-  }
 
   private static Path tables() {
     return sampleRun.resolve("lakehouse/warehouse/profitability.db");
