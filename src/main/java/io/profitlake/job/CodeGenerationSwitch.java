@@ -24,8 +24,8 @@ public final class CodeGenerationSwitch implements AutoCloseable {
   /** Below this much source text a run is faster interpreted (measured: 13 MB faster, 33 MB slower). */
   static final long SMALL_INPUT_BYTES = 16L << 20;
   /**
-   * No whole-stage code generation, and every expression through Spark's interpreted evaluation (also the
-   * settings of the integration tests' reader session).
+   * No whole-stage code generation, and every expression through Spark's interpreted evaluation. Public for the
+   * test sessions that read small tables the same way (the integration tests' reader, the whole-run classes).
    */
   public static final Map<String, String> INTERPRETED = Map.of(
       "spark.sql.codegen.wholeStage", "false",
