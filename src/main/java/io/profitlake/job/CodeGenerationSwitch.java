@@ -25,7 +25,7 @@ public final class CodeGenerationSwitch implements AutoCloseable {
   static final long SMALL_INPUT_BYTES = 16L << 20;
   /**
    * No whole-stage code generation, and every expression through Spark's interpreted evaluation. Public for the
-   * test sessions that read small tables the same way (the integration tests' reader, the whole-run classes).
+   * integration tests' reader session, which reads small tables the same way.
    */
   public static final Map<String, String> INTERPRETED = Map.of(
       "spark.sql.codegen.wholeStage", "false",
