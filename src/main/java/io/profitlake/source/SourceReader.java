@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.when;
 import io.profitlake.config.Settings.SourceLocation;
 import io.profitlake.failure.JobFailure;
 import java.io.BufferedReader;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +26,8 @@ import java.util.TreeSet;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -35,6 +38,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DateType;
 import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.IntegralType;
+import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -238,19 +242,18 @@ final class SourceReader {
    * the stage and the job with a stack trace each before the contract error can be said.
    */
   private void requireWholeParquet(SourceContract contract, String file) {
-    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file);
+    Path path = new Path(file);
     long bytes = -1;
     try {
-      org.apache.parquet.hadoop.util.HadoopInputFile input =
-          org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(path, spark.sessionState().newHadoopConf());
+      HadoopInputFile input = HadoopInputFile.fromPath(path, spark.sessionState().newHadoopConf());
       bytes = input.getLength();
-      try (org.apache.parquet.hadoop.ParquetFileReader reader = org.apache.parquet.hadoop.ParquetFileReader.open(input)) {
+      try (ParquetFileReader reader = ParquetFileReader.open(input)) {
         reader.getFooter();
       }
-    } catch (java.io.FileNotFoundException e) {
+    } catch (FileNotFoundException e) {
       throw JobFailure.inputContract("source " + contract.name() + ": file " + file + " disappeared while the job "
           + "read it: run again when whatever replaces the files has finished");
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       throw JobFailure.inputContract("source " + contract.name() + ": " + path.toUri() + " is not a whole Parquet "
           + "file (" + bytes + " bytes, its footer is missing or damaged: truncated by an interrupted copy or "
           + "write?): replace it with a complete copy, or remove it from the folder");
@@ -435,7 +438,7 @@ final class SourceReader {
 
   static StructType textSchema(SourceContract contract) {
     return textOnly(contract)
-        .add(new StructField(RECORD, DataTypes.StringType, true, org.apache.spark.sql.types.Metadata.empty()))
+        .add(new StructField(RECORD, DataTypes.StringType, true, Metadata.empty()))
         .add(MALFORMED, DataTypes.BooleanType, false)
         .add(FILE, DataTypes.StringType, true)
         .add(FILE_INDEX, DataTypes.IntegerType, false)
