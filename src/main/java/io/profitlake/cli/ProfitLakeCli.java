@@ -4,6 +4,7 @@ import io.profitlake.config.ConfigurationError;
 import io.profitlake.config.Scenario;
 import io.profitlake.config.Settings;
 import io.profitlake.config.SettingsLoader;
+import io.profitlake.currency.Money;
 import io.profitlake.failure.ExitCode;
 import io.profitlake.failure.JobFailure;
 import io.profitlake.job.AppVersion;
@@ -279,7 +280,7 @@ public final class ProfitLakeCli implements Callable<Integer> {
     }
 
     private static String money(java.math.BigDecimal amount) {
-      return String.format(java.util.Locale.ROOT, "%,.2f", amount);
+      return Money.format(amount);
     }
   }
 

@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 import io.profitlake.config.ConfigurationError;
 import io.profitlake.config.Settings;
 import io.profitlake.costing.CostToServe;
+import io.profitlake.currency.Money;
 import io.profitlake.insights.Insights;
 import io.profitlake.insights.Segments;
 import io.profitlake.lakehouse.Lakehouse;
@@ -562,7 +563,7 @@ public final class ManagementReport {
   }
 
   static String money(BigDecimal amount, String currency) {
-    return String.format(java.util.Locale.ROOT, "%,.2f %s", amount, currency);
+    return Money.format(amount) + " " + currency;
   }
 
   private static String counted(long n) {

@@ -1,5 +1,6 @@
 package io.profitlake.report;
 
+import io.profitlake.currency.Money;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ record Table(List<String> header, List<List<Cell>> rows) {
     /** An amount of money, to the cent with thousands separators; null shows as a dash. */
     static Cell money(BigDecimal amount) {
       return amount == null ? new Cell("–", "", true)
-          : new Cell(String.format(Locale.ROOT, "%,.2f", amount), amount.toPlainString(), true);
+          : new Cell(Money.format(amount), amount.toPlainString(), true);
     }
 
     /** A count. */
