@@ -269,18 +269,14 @@ public final class ProfitLakeCli implements Callable<Integer> {
             "company profit", "change");
         for (Row row : result.summary()) {
           out.printf(format, row.<String>getAs("scenario"), row.<Long>getAs("customers_kept"),
-              row.<Long>getAs("customers_exited"), money(row.getAs("net_revenue")), money(row.getAs("cost_to_serve")),
-              money(row.getAs("unused_capacity")), money(row.getAs("company_profit")),
-              money(row.getAs("change_in_company_profit")));
+              row.<Long>getAs("customers_exited"), Money.format(row.getAs("net_revenue")),
+              Money.format(row.getAs("cost_to_serve")), Money.format(row.getAs("unused_capacity")),
+              Money.format(row.getAs("company_profit")), Money.format(row.getAs("change_in_company_profit")));
         }
         return ExitCode.SUCCESS.code();
       } finally {
         spark.stop();
       }
-    }
-
-    private static String money(java.math.BigDecimal amount) {
-      return Money.format(amount);
     }
   }
 
